@@ -14,6 +14,31 @@
 
 namespace bciin::gcode {
 
+// The machine state the estimate follows, one command at a time (also used by simulators).
+class MotionModel {
+ public:
+  // Applies `c` and returns its duration in seconds (0 for commands that take no modelled time).
+  double Step(const Command& c);
+  // Millimetres of filament extruded so far (sum of positive E moves).
+  double filament_mm() const { return filament_mm_; }
+  double x() const { return pos_[0]; }
+  double y() const { return pos_[1]; }
+  double z() const { return pos_[2]; }
+  double e() const { return e_; }
+  double feed() const { return feed_; }
+
+ private:
+  double ArcLength(const Command& c, double x, double y) const;
+
+  double pos_[3] = {0, 0, 0};
+  double e_ = 0;
+  double feed_ = 6000;  // mm/min
+  double unit_ = 1;     // 25.4 after G20
+  bool absolute_ = true;
+  bool absolute_e_ = true;
+  double filament_mm_ = 0;
+};
+
 class TimeEstimate {
  public:
   explicit TimeEstimate(const std::vector<Command>& commands);
