@@ -1,0 +1,68 @@
+#include <bciin/chain/hash.h>
+#include <bciin/chain/objects.h>
+
+namespace bciin::chain {
+
+Bytes SigningMessage(std::string_view network_id, const Tx& tx) {
+  Hash h = Blake2b256(Encode(tx));
+  Bytes msg;
+  msg.reserve(1 + network_id.size() + h.size());
+  msg.push_back(static_cast<uint8_t>(network_id.size()));
+  msg.insert(msg.end(), network_id.begin(), network_id.end());
+  msg.insert(msg.end(), h.begin(), h.end());
+  return msg;
+}
+
+SignedTx SignTx(std::string_view network_id, const Tx& tx, const KeyPair& key) {
+  SignedTx stx;
+  stx.tx = tx;
+  stx.signature = key.Sign(SigningMessage(network_id, tx));
+  return stx;
+}
+
+bool CheckTxSignature(std::string_view network_id, const SignedTx& stx) {
+  return VerifySignature(stx.tx.sender, SigningMessage(network_id, stx.tx), stx.signature);
+}
+
+Hash TxHash(const SignedTx& stx) { return Blake2b256(Encode(stx)); }
+
+Hash Header::BlockHash() const { return Blake2b256(Encode(*this)); }
+
+Hash Header::SealHash() const {
+  Header unsealed = *this;
+  unsealed.seal.clear();
+  return Blake2b256(Encode(unsealed));
+}
+
+Hash TxRoot(const std::vector<Hash>& tx_hashes) {
+  if (tx_hashes.empty()) return kZeroHash;
+  std::vector<Hash> level;
+  level.reserve(tx_hashes.size());
+  const uint8_t leaf_tag = 0x00, node_tag = 0x01;
+  for (const Hash& h : tx_hashes) level.push_back(Blake2b256({ByteView(&leaf_tag, 1), ByteView(h)}));
+  while (level.size() > 1) {
+    std::vector<Hash> next;
+    next.reserve((level.size() + 1) / 2);
+    for (size_t i = 0; i + 1 < level.size(); i += 2)
+      next.push_back(Blake2b256({ByteView(&node_tag, 1), ByteView(level[i]), ByteView(level[i + 1])}));
+    if (level.size() % 2) next.push_back(level.back());
+    level = std::move(next);
+  }
+  return level[0];
+}
+
+Hash NextEntropy(const Header& parent) {
+  Hash parent_hash = parent.BlockHash();
+  return Blake2b256({AsView(std::string_view("bciin.entropy")), ByteView(parent.entropy),
+                     ByteView(parent_hash)});
+}
+
+Hash StateRoots::Root() const { return Blake2b256(Encode(*this)); }
+
+const Hash* StateRoots::Find(std::string_view name) const {
+  for (const SubtreeRoot& s : subtrees)
+    if (s.name == name) return &s.root;
+  return nullptr;
+}
+
+}  // namespace bciin::chain

@@ -1,0 +1,243 @@
+// The canonical, versioned binary encoding of every consensus object, on top of cereal.
+//
+// Each object has one `template <class Io> void Serialize(Io& io)` member that both encodes and
+// decodes (Io is Encoder or Decoder), so the two directions cannot drift apart. Primitive
+// encodings (docs/formats.md has every byte):
+//   u8 u16 u32 u64      fixed width, little-endian
+//   amount              16 bytes, little-endian unsigned 128-bit
+//   fixed<N>            N raw bytes (hashes, keys, signatures)
+//   bytes<max>          u32 length, then the bytes; a length above `max` is rejected before any
+//                       allocation
+//   list<T, max>        u32 count, then each element
+//   version             u8 that must equal the version this code reads
+// Canonical: DecodeCanonical() decodes, rejects trailing bytes, re-encodes and requires the
+// result to be byte-identical to the input, so every value has exactly one accepted encoding
+// (a bool of 2, an unsorted set, a non-minimal field... are all rejected).
+#pragma once
+
+#include <bciin/chain/amount.h>
+#include <bciin/chain/bytes.h>
+#include <bciin/sdk/status.hpp>
+
+#include <cereal/archives/binary.hpp>
+
+#include <bit>
+#include <istream>
+#include <ostream>
+#include <stdexcept>
+#include <streambuf>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace bciin::chain {
+
+static_assert(std::endian::native == std::endian::little,
+              "cereal's binary archive writes native order; BCIIN's formats are little-endian");
+
+// Thrown inside decoding; DecodeCanonical() turns it into a Status.
+class DecodeError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+namespace detail {
+// A streambuf that appends to a Bytes.
+class VectorSink : public std::streambuf {
+ public:
+  explicit VectorSink(Bytes* out) : out_(out) {}
+
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    out_->insert(out_->end(), reinterpret_cast<const uint8_t*>(s),
+                 reinterpret_cast<const uint8_t*>(s) + n);
+    return n;
+  }
+  int_type overflow(int_type c) override {
+    if (c != traits_type::eof()) out_->push_back(static_cast<uint8_t>(c));
+    return traits_type::not_eof(c);
+  }
+
+ private:
+  Bytes* out_;
+};
+
+// A streambuf that reads a borrowed byte range.
+class SpanSource : public std::streambuf {
+ public:
+  explicit SpanSource(ByteView in) {
+    char* p = const_cast<char*>(reinterpret_cast<const char*>(in.data()));
+    setg(p, p, p + in.size());
+  }
+  size_t remaining() const { return static_cast<size_t>(egptr() - gptr()); }
+};
+}  // namespace detail
+
+class Encoder {
+ public:
+  static constexpr bool kDecoding = false;
+
+  Encoder() : sink_(&out_), stream_(&sink_), ar_(stream_) {}
+
+  void Version(uint8_t v) { U8(v); }
+  void U8(const uint8_t& v) { ar_(v); }
+  void U16(const uint16_t& v) { ar_(v); }
+  void U32(const uint32_t& v) { ar_(v); }
+  void U64(const uint64_t& v) { ar_(v); }
+  void Bool(const bool& v) { U8(static_cast<uint8_t>(v ? 1 : 0)); }
+  void Amt(const Amount& v) {
+    uint64_t lo = v.lo(), hi = v.hi();
+    ar_(lo, hi);
+  }
+  template <size_t N>
+  void Fixed(const std::array<uint8_t, N>& a) {
+    ar_(cereal::binary_data(a.data(), N));
+  }
+  void Raw(ByteView b) {
+    if (!b.empty()) ar_(cereal::binary_data(b.data(), b.size()));
+  }
+  void Blob(const Bytes& b, size_t /*max*/) {
+    U32(static_cast<uint32_t>(b.size()));
+    Raw(b);
+  }
+  void Str(const std::string& s, size_t /*max*/) {
+    U32(static_cast<uint32_t>(s.size()));
+    Raw(AsView(s));
+  }
+  template <class T>
+  void List(const std::vector<T>& items, size_t /*max*/) {
+    U32(static_cast<uint32_t>(items.size()));
+    for (const T& item : items) Object(item);
+  }
+  template <class T>
+  void Object(const T& item) {
+    const_cast<T&>(item).Serialize(*this);
+  }
+
+  // The bytes written so far (valid until the encoder is destroyed or written to again).
+  const Bytes& bytes() const { return out_; }
+  Bytes Take() { return std::move(out_); }
+
+ private:
+  Bytes out_;
+  detail::VectorSink sink_;
+  std::ostream stream_;
+  cereal::BinaryOutputArchive ar_;
+};
+
+class Decoder {
+ public:
+  static constexpr bool kDecoding = true;
+
+  explicit Decoder(ByteView in) : source_(in), stream_(&source_), ar_(stream_) {}
+
+  void Version(uint8_t expected) {
+    uint8_t v = 0;
+    U8(v);
+    if (v != expected)
+      throw DecodeError("unsupported version " + std::to_string(v) + " (expected " +
+                        std::to_string(expected) + ")");
+  }
+  void U8(uint8_t& v) { Read(v); }
+  void U16(uint16_t& v) { Read(v); }
+  void U32(uint32_t& v) { Read(v); }
+  void U64(uint64_t& v) { Read(v); }
+  void Bool(bool& v) {
+    uint8_t b = 0;
+    U8(b);
+    if (b > 1) throw DecodeError("non-canonical encoding: a boolean byte above 1");
+    v = b == 1;
+  }
+  void Amt(Amount& v) {
+    uint64_t lo = 0, hi = 0;
+    Read(lo);
+    Read(hi);
+    v = Amount::FromParts(lo, hi);
+  }
+  template <size_t N>
+  void Fixed(std::array<uint8_t, N>& a) {
+    Need(N);
+    ar_(cereal::binary_data(a.data(), N));
+  }
+  void RawInto(uint8_t* p, size_t n) {
+    Need(n);
+    if (n) ar_(cereal::binary_data(p, n));
+  }
+  void Blob(Bytes& b, size_t max) {
+    uint32_t n = 0;
+    U32(n);
+    if (n > max) throw DecodeError("a byte field of " + std::to_string(n) + " bytes over its limit of " + std::to_string(max));
+    Need(n);
+    b.resize(n);
+    RawInto(b.data(), n);
+  }
+  void Str(std::string& s, size_t max) {
+    Bytes b;
+    Blob(b, max);
+    s.assign(b.begin(), b.end());
+  }
+  template <class T>
+  void List(std::vector<T>& items, size_t max) {
+    uint32_t n = 0;
+    U32(n);
+    if (n > max) throw DecodeError("a list of " + std::to_string(n) + " items over its limit of " + std::to_string(max));
+    // Every element takes at least one byte, so a count above what is left is a lie.
+    Need(n);
+    items.clear();
+    items.resize(n);
+    for (T& item : items) Object(item);
+  }
+  template <class T>
+  void Object(T& item) {
+    item.Serialize(*this);
+  }
+
+  size_t remaining() const { return source_.remaining(); }
+
+ private:
+  void Need(size_t n) const {
+    if (n > source_.remaining()) throw DecodeError("truncated input");
+  }
+  template <class T>
+  void Read(T& v) {
+    Need(sizeof(T));
+    ar_(v);
+  }
+
+  detail::SpanSource source_;
+  std::istream stream_;
+  cereal::BinaryInputArchive ar_;
+};
+
+// Encodes `value`.
+template <class T>
+Bytes Encode(const T& value) {
+  Encoder enc;
+  enc.Object(value);
+  return enc.Take();
+}
+
+// Decodes `in` into `out` and requires the canonical encoding: no trailing bytes, and
+// re-encoding gives back `in` exactly. `what` names the object in the error message.
+template <class T>
+Status DecodeCanonical(ByteView in, T* out, std::string_view what) {
+  T value{};
+  try {
+    Decoder dec(in);
+    dec.Object(value);
+    if (dec.remaining() != 0)
+      return Status::InvalidArgument(std::string(what) + ": non-canonical encoding: " +
+                                     std::to_string(dec.remaining()) + " trailing bytes");
+  } catch (const DecodeError& e) {
+    return Status::InvalidArgument(std::string(what) + ": " + e.what());
+  } catch (const cereal::Exception& e) {
+    return Status::InvalidArgument(std::string(what) + ": malformed: " + e.what());
+  }
+  Bytes again = Encode(value);
+  if (again.size() != in.size() || !std::equal(again.begin(), again.end(), in.begin()))
+    return Status::InvalidArgument(std::string(what) + ": non-canonical encoding");
+  *out = std::move(value);
+  return Status();
+}
+
+}  // namespace bciin::chain
