@@ -1,0 +1,4 @@
+// bciin-node: the BCIIN host process.
+#include "node_app.hpp"
+
+int main(int argc, char** argv) { return bciin::host::RunNode(argc, argv); }
