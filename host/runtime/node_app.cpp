@@ -124,6 +124,9 @@ int RunNode(int argc, const char* const argv[]) {
   for (const auto& id : node.plugins) {
     const CatalogEntry* entry = catalog.Find(id);
     if (!entry) {
+      // A library of that name that could not be read as a plugin says more than "not installed".
+      for (const auto& [path, why] : catalog.rejected())
+        if (path.stem() == id) return Fail(log, kExitPluginLoad, why.WithContext("plugin '" + id + "'"));
       std::string dirs;
       for (const auto& d : node.plugin_dirs) dirs += (dirs.empty() ? "" : ", ") + d.string();
       return Fail(log, kExitPluginLoad,

@@ -145,8 +145,9 @@ Status PluginRuntime::CreateAll() {
     p->instance = d.create(HostApi(), &p->handle, &error);
     if (!p->instance) {
       Status s = error.code ? Status::FromError(error) : Status::Internal("create returned no instance");
-      DestroyAll();
-      return s.WithContext("plugin '" + p->id() + "' failed in create");
+      s = s.WithContext("plugin '" + p->id() + "' failed in create");
+      DestroyAll();  // frees `p` too
+      return s;
     }
     // Register what it provides, so later plugins find it during their own create.
     for (const auto& provide : p->library->manifest().provides) {

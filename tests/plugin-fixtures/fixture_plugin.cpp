@@ -1,6 +1,16 @@
 // A configurable test plugin: its behaviour (fail in create or start, provide a service, use one)
 // is chosen at compile time by FIXTURE_* definitions, so each fixture is a real, separately
 // built plugin that the host tests load as an operator's node would.
+#include <bciin/abi.h>
+// Pretend to be built against another ABI, to test that the host refuses it.
+#ifdef FIXTURE_ABI_MAJOR
+#undef BCIIN_ABI_MAJOR
+#define BCIIN_ABI_MAJOR FIXTURE_ABI_MAJOR
+#endif
+#ifdef FIXTURE_ABI_MINOR
+#undef BCIIN_ABI_MINOR
+#define BCIIN_ABI_MINOR FIXTURE_ABI_MINOR
+#endif
 #include <bciin/sdk/plugin.hpp>
 
 #include <atomic>

@@ -147,7 +147,7 @@ int Process::Wait(std::chrono::milliseconds timeout) {
   return -1;
 }
 
-RunResult Run(const std::filesystem::path& program, const std::vector<std::string>& args,
+RunResult RunProgram(const std::filesystem::path& program, const std::vector<std::string>& args,
               std::chrono::milliseconds timeout) {
   Process p(program, args);
   int code = p.Wait(timeout);

@@ -66,7 +66,7 @@ struct RunResult {
   int exit_code;
   std::string output;
 };
-RunResult Run(const std::filesystem::path& program, const std::vector<std::string>& args,
+RunResult RunProgram(const std::filesystem::path& program, const std::vector<std::string>& args,
               std::chrono::milliseconds timeout = std::chrono::seconds(60));
 
 }  // namespace bciin::testing
