@@ -1,0 +1,89 @@
+#include <gtest/gtest.h>
+
+#include "solver_test_util.h"
+
+namespace bciin::cuckoo {
+namespace {
+
+using testing::solve_with;
+constexpr SolverKind kKind = SolverKind::kLean;
+
+// Grin cuckatoo.rs basic_solve: edge bits 15, header [0u8; 80], nonce 1546569 has exactly 2 42-cycles.
+TEST(LeanSolver, GrinBasicSolveHasTwoCycles) {
+  const SipKeys keys = keys_for(Hash256{}, 1546569);
+  for (unsigned threads : {1u, 2u}) {
+    SolveStats stats;
+    EXPECT_EQ(solve_with(kKind, 15, threads, keys, &stats).size(), 2u) << threads << " threads";
+    EXPECT_EQ(stats.cycles_by_length[21], 2u);
+    EXPECT_EQ(stats.dropped_edges, 0u);
+  }
+}
+
+// Grin lean.rs lean_miner: edge bits 19, 84-byte header, nonce 15465723: at least one 42-cycle.
+TEST(LeanSolver, GrinLeanMinerFindsACycle) {
+  EXPECT_GE(solve_with(kKind, 19, 2, testing::grin_lean_keys(15465723)).size(), 1u);
+}
+
+TEST(LeanSolver, CancelledBeforeStart) {
+  SolverOptions o;
+  o.kind = kKind;
+  o.edge_bits = 16;
+  std::unique_ptr<Solver> solver;
+  ASSERT_TRUE(create_solver(o, &solver).is_ok());
+  std::atomic<bool> cancel{true};
+  std::vector<Proof> proofs;
+  EXPECT_TRUE(solver->solve(keys_for(Hash256{}, 1), &cancel, &proofs).is_cancelled());
+  EXPECT_TRUE(proofs.empty());
+}
+
+TEST(LeanSolver, MemoryCapTooSmallIsRefused) {
+  SolverOptions o;
+  o.kind = kKind;
+  o.edge_bits = 20;
+  o.memory_cap_bytes = 1024;
+  std::unique_ptr<Solver> solver;
+  const Status s = create_solver(o, &solver);
+  EXPECT_EQ(s.code(), Status::Code::kResourceExhausted);
+  EXPECT_NE(s.message().find("memory cap"), std::string::npos) << s.message();
+  EXPECT_FALSE(solver);
+  o.memory_cap_bytes = solver_memory_estimate(o);
+  EXPECT_TRUE(create_solver(o, &solver).is_ok());
+  EXPECT_LE(solver->memory_bytes(), o.memory_cap_bytes);
+}
+
+TEST(LeanSolver, RejectsBadOptions) {
+  SolverOptions o;
+  o.kind = kKind;
+  o.edge_bits = 5;
+  std::unique_ptr<Solver> solver;
+  EXPECT_EQ(create_solver(o, &solver).code(), Status::Code::kInvalidArgument);
+  o.edge_bits = 16;
+  o.threads = 0;
+  EXPECT_EQ(create_solver(o, &solver).code(), Status::Code::kInvalidArgument);
+}
+
+TEST(LeanSolver, ReusableAcrossGraphsAndThreadCountsAgree) {
+  SolverOptions o;
+  o.kind = kKind;
+  o.edge_bits = 13;
+  std::unique_ptr<Solver> one;
+  ASSERT_TRUE(create_solver(o, &one).is_ok());
+  o.threads = 3;
+  std::unique_ptr<Solver> three;
+  ASSERT_TRUE(create_solver(o, &three).is_ok());
+  std::atomic<bool> cancel{false};
+  unsigned found = 0;
+  for (uint32_t nonce = 40; nonce < 60; ++nonce) {
+    const SipKeys keys = keys_for(Hash256{}, nonce);
+    std::vector<Proof> a, b;
+    ASSERT_TRUE(one->solve(keys, &cancel, &a).is_ok());
+    ASSERT_TRUE(three->solve(keys, &cancel, &b).is_ok());
+    EXPECT_EQ(a, b) << nonce;
+    for (const Proof& p : a) EXPECT_EQ(verify(keys, p, 13), VerifyCode::kOk);
+    found += static_cast<unsigned>(a.size());
+  }
+  EXPECT_GT(found, 0u);
+}
+
+}  // namespace
+}  // namespace bciin::cuckoo

@@ -1,0 +1,12 @@
+#pragma once
+
+#include <memory>
+
+#include "bciin/cuckoo/solver.h"
+
+namespace bciin::cuckoo::detail {
+
+uint64_t mean_memory_estimate(const SolverOptions& options);
+std::unique_ptr<Solver> make_mean_solver(const SolverOptions& options);
+
+}  // namespace bciin::cuckoo::detail
