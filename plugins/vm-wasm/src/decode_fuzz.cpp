@@ -20,7 +20,36 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   limits.max_call_depth = 200;
   limits.max_stack_slots = 1 << 14;
   Store store(limits);
-  Linker linker;  // no imports: modules that import anything fail to link, which is fine
+  // Satisfy every import with a stub of the right type, so that importing modules run too.
+  HostFunctionRegistry hosts;
+  Linker linker(&hosts);
+  const Module& m = compiled.value()->module;
+  for (const Import& im : m.imports) {
+    switch (im.kind) {
+      case ExternKind::kFunction:
+        hosts.add(im.module, im.name, m.types[im.type_index],
+                  [](HostContext& ctx, std::span<const uint64_t>, std::span<uint64_t> results) {
+                    for (uint64_t& r : results) r = 0;
+                    return ctx.charge_gas(100);
+                  });
+        break;
+      case ExternKind::kTable:
+        if (im.limits.min <= limits.max_table_size) {
+          linker.define(im.module, im.name, ExternVal{im.kind, nullptr, store.create_table(im.limits)});
+        }
+        break;
+      case ExternKind::kMemory:
+        if (im.limits.min <= limits.max_memory_pages) {
+          linker.define(im.module, im.name, ExternVal{im.kind, nullptr, nullptr, store.create_memory(im.limits)});
+        }
+        break;
+      case ExternKind::kGlobal:
+        linker.define(im.module, im.name,
+                      ExternVal{im.kind, nullptr, nullptr, nullptr,
+                                store.create_global(im.global.type, im.global.mutable_, 0)});
+        break;
+    }
+  }
   GasMeter gas(100000);
   auto inst = store.instantiate(compiled.value(), linker, gas);
   if (!inst.ok()) return 0;

@@ -467,9 +467,11 @@ class FunctionCompiler {
     if (is_label) barrier_ = here();
     for (uint32_t slot : c.fixups) code_[slot] = here();
     std::span<const ValueType> results = c.results;
+    uint8_t c_opcode = c.opcode;
     ctrls_.pop_back();
     push_all(results);
-    if (is_label || !reachable_before) begin_block();
+    // A loop's header charges everything up to the next Gas, so code after the loop needs its own.
+    if (is_label || !reachable_before || c_opcode == 0x03) begin_block();
   }
 
   void br_table() {
