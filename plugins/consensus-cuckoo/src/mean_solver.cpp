@@ -146,25 +146,44 @@ class MeanSolver final : public Solver {
       for (auto& l : gen) l.clear();
   }
 
-  // Appends `entry` to the open chunk of (bucket, thread) in the generation being written.
-  inline void append(unsigned t, uint64_t bucket, uint64_t entry) {
-    std::vector<uint32_t>& list = lists_[cur_ ^ 1][bucket * options_.threads + t];
-    if (list.empty() || fill_[list.back()] == geo_.chunk) {
-      uint32_t c;
-      {
-        std::lock_guard lock(pool_mutex_);
-        if (free_.empty()) {  // cannot happen with the pool size of Geometry; counted, never silent
-          dropped_.fetch_add(1, std::memory_order_relaxed);
-          return;
-        }
-        c = free_.back();
-        free_.pop_back();
-      }
-      fill_[c] = 0;
-      list.push_back(c);
+  // A writer's open chunk for one destination bucket: entries go straight to `ptr` until `left` is 0.
+  struct Open {
+    uint64_t* ptr = nullptr;
+    uint32_t left = 0;
+    uint32_t chunk = 0;
+  };
+
+  // Takes a fresh chunk for (bucket, thread) in the generation being written; false if the pool is dry
+  // (cannot happen with the pool size of Geometry; counted in dropped_edges, never silent).
+  bool open_chunk(unsigned t, uint64_t bucket, Open& open) {
+    uint32_t c;
+    {
+      std::lock_guard lock(pool_mutex_);
+      if (free_.empty()) return false;
+      c = free_.back();
+      free_.pop_back();
     }
-    const uint32_t c = list.back();
-    chunk_data(c)[fill_[c]++] = entry;
+    fill_[c] = static_cast<uint32_t>(geo_.chunk);  // full unless close_chunks() says otherwise
+    lists_[cur_ ^ 1][bucket * options_.threads + t].push_back(c);
+    open = {chunk_data(c), static_cast<uint32_t>(geo_.chunk), c};
+    return true;
+  }
+
+  inline void append(unsigned t, std::vector<Open>& opens, uint64_t bucket, uint64_t entry) {
+    Open& o = opens[bucket];
+    if (o.left == 0 && !open_chunk(t, bucket, o)) {
+      dropped_.fetch_add(1, std::memory_order_relaxed);
+      return;
+    }
+    *o.ptr++ = entry;
+    --o.left;
+  }
+
+  // Records how full each partly written chunk is.
+  void close_chunks(std::vector<Open>& opens) {
+    for (Open& o : opens)
+      if (o.ptr) fill_[o.chunk] = static_cast<uint32_t>(geo_.chunk - o.left);
+    opens.assign(opens.size(), Open{});
   }
 
   // Generation: thread t hashes its share of all edges and files them by the high bits of u.
@@ -173,12 +192,14 @@ class MeanSolver final : public Solver {
     const uint64_t e0 = edges * t / options_.threads, e1 = edges * (t + 1) / options_.threads;
     const uint64_t mask = edge_mask_for(geo_.n), low_mask = edge_mask_for(geo_.low_bits);
     uint64_t us[kBatch], vs[kBatch];
+    std::vector<Open> opens(geo_.buckets);
     for (uint64_t e = e0; e < e1; e += kBatch) {
       const size_t n = static_cast<size_t>(std::min<uint64_t>(kBatch, e1 - e));
       sipnodes_range(keys, e, n, 0, mask, us);
       sipnodes_range(keys, e, n, 1, mask, vs);
-      for (size_t i = 0; i < n; ++i) append(t, us[i] >> geo_.low_bits, ((us[i] & low_mask) << geo_.n) | vs[i]);
+      for (size_t i = 0; i < n; ++i) append(t, opens, us[i] >> geo_.low_bits, ((us[i] & low_mask) << geo_.n) | vs[i]);
     }
+    close_chunks(opens);
   }
 
   // One trimming round; buckets are taken from a shared counter. Returns survivors written by thread t.
@@ -189,6 +210,7 @@ class MeanSolver final : public Solver {
     const uint64_t mask = edge_mask_for(geo_.n), low_mask = edge_mask_for(geo_.low_bits);
     const unsigned threads = options_.threads;
     uint64_t survivors = 0;
+    std::vector<Open> opens(geo_.buckets);
     for (;;) {
       const uint64_t b = next_bucket_.fetch_add(1, std::memory_order_relaxed);
       if (b >= geo_.buckets) break;
@@ -215,7 +237,7 @@ class MeanSolver final : public Solver {
             if (!((bits[partner >> 6] >> (partner & 63)) & 1)) continue;
             const uint64_t other = entries[i] & mask;
             const uint64_t keyed = (b << geo_.low_bits) | low;
-            append(t, other >> geo_.low_bits, ((other & low_mask) << geo_.n) | keyed);
+            append(t, opens, other >> geo_.low_bits, ((other & low_mask) << geo_.n) | keyed);
             ++survivors;
           }
         }
@@ -237,6 +259,7 @@ class MeanSolver final : public Solver {
         list.clear();
       }
     }
+    close_chunks(opens);
     return survivors;
   }
 

@@ -11,10 +11,13 @@ namespace bciin::cuckoo::detail {
 inline constexpr unsigned kRoundLimit = 1000;
 
 // Survivors at or below this many edges are finished by peeling in the cycle finder, whose memory is
-// a few dozen bytes per survivor: N / 4096 keeps that below a tenth of the lean solver's bitmaps.
-inline uint64_t handover_edges(unsigned edge_bits) {
-  const uint64_t n = uint64_t{1} << edge_bits;
-  return n >> 12 > 64 ? n >> 12 : 64;
+// a few dozen bytes per survivor: for lean N / 4096 keeps that below a tenth of its bitmaps.
+// The mean solver already holds 8 bytes per edge, so it hands over earlier (N / 128) and saves the
+// long tail of rounds that each remove only a few edges.
+inline uint64_t handover_edges(const SolverOptions& o) {
+  const uint64_t n = uint64_t{1} << o.edge_bits;
+  const uint64_t h = o.kind == SolverKind::kMean ? n >> 7 : n >> 12;
+  return h > 64 ? h : 64;
 }
 
 // True when trimming should stop after `rounds_done` rounds with `alive` edges left, `killed` of them
@@ -23,7 +26,7 @@ inline bool stop_trimming(const SolverOptions& o, unsigned rounds_done, uint64_t
   if (o.max_rounds && rounds_done >= o.max_rounds) return true;
   if (rounds_done >= kRoundLimit) return true;
   if (rounds_done < 2) return false;
-  return alive <= handover_edges(o.edge_bits) || killed == 0;
+  return alive <= handover_edges(o) || killed == 0;
 }
 
 }  // namespace bciin::cuckoo::detail
