@@ -62,6 +62,40 @@ bool IsKnownOptionType(const std::string& type) {
          type == "double" || type == "path";
 }
 
+Status ManifestFromDescriptor(const bciin_plugin_descriptor& d, Manifest* out) {
+  Manifest m;
+  auto str = [](const char* s) { return s ? std::string(s) : std::string(); };
+  m.file = "(built into bciin-node)";
+  m.library = "(built into bciin-node)";
+  m.id = str(d.id);
+  m.version_text = str(d.version);
+  BCIIN_RETURN_IF_ERROR(ParseVersion(m.version_text, &m.version).WithContext("built-in plugin '" + m.id + "'"));
+  m.kind = str(d.kind);
+  m.description = str(d.description);
+  m.abi_major = d.abi_major;
+  m.abi_minor = d.abi_minor;
+  m.entry_symbol = BCIIN_PLUGIN_ENTRY_SYMBOL;
+  for (uint32_t i = 0; i < d.provides_count; ++i) {
+    ProvideDecl p{str(d.provides[i].id), {}};
+    BCIIN_RETURN_IF_ERROR(ParseVersion(str(d.provides[i].version), &p.version));
+    m.provides.push_back(std::move(p));
+  }
+  for (uint32_t i = 0; i < d.requirements_count; ++i) {
+    RequireDecl r{str(d.requirements[i].id), {}};
+    BCIIN_RETURN_IF_ERROR(VersionRange::Parse(str(d.requirements[i].range), &r.range));
+    m.requires_.push_back(std::move(r));
+  }
+  for (uint32_t i = 0; i < d.options_count; ++i) {
+    const auto& o = d.options[i];
+    OptionDecl decl{str(o.name), str(o.type), std::nullopt, str(o.help), o.multi != 0};
+    if (o.default_value) decl.default_value = o.default_value;
+    m.options.push_back(std::move(decl));
+  }
+  m.builtin = &d;
+  *out = std::move(m);
+  return Status();
+}
+
 Status LoadManifest(const std::filesystem::path& file, Manifest* out) {
   std::ifstream in(file);
   if (!in) return Status::IoError("manifest " + file.string() + ": cannot be read");

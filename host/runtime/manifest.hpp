@@ -4,6 +4,7 @@
 
 #include "semver.hpp"
 
+#include <bciin/abi.h>
 #include <bciin/sdk/status.hpp>
 
 #include <cstdint>
@@ -46,12 +47,17 @@ struct Manifest {
   std::vector<ProvideDecl> provides;
   std::vector<RequireDecl> requires_;
   std::vector<OptionDecl> options;
+  // Set for a component compiled into bciin-node: its descriptor, no library file.
+  const bciin_plugin_descriptor* builtin = nullptr;
 
   const OptionDecl* FindOption(const std::string& name) const;
 };
 
 // The option types a manifest may declare.
 bool IsKnownOptionType(const std::string& type);
+
+// The manifest of a built-in component, read from its descriptor (which it cannot disagree with).
+Status ManifestFromDescriptor(const bciin_plugin_descriptor& d, Manifest* out);
 
 // Reads and checks a manifest. Errors name the file and the field ("manifest
 // /p/x.json: field 'version': ...").

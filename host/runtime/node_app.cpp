@@ -69,6 +69,7 @@ void ListPlugins(const PluginCatalog& catalog, const NodeSettings& node) {
     std::string state = !problem.ok() ? "rejected: " + problem.message()
                         : enabled     ? "would load"
                                       : "installed (not enabled)";
+    if (entry.manifest.builtin && problem.ok()) state += ", built in";
     fmt::print("{:<22} {:<10} {:<11} {}\n", id, entry.manifest.version_text, entry.manifest.kind, state);
   }
   for (const auto& [path, why] : catalog.rejected()) fmt::print("{:<45} rejected: {}\n", path.string(), why.message());
@@ -78,7 +79,7 @@ void ListPlugins(const PluginCatalog& catalog, const NodeSettings& node) {
 
 }  // namespace
 
-int RunNode(int argc, const char* const argv[]) {
+int RunNode(int argc, const char* const argv[], const std::vector<const bciin_plugin_descriptor*>& builtins) {
   const auto t0 = std::chrono::steady_clock::now();
   Logger log;
 
@@ -111,6 +112,8 @@ int RunNode(int argc, const char* const argv[]) {
 
   PluginCatalog catalog;
   if (Status s = PluginCatalog::Scan(node.plugin_dirs, &catalog); !s.ok()) return Fail(log, kExitConfig, s);
+  for (const auto* d : builtins)
+    if (Status s = catalog.AddBuiltin(*d); !s.ok()) return Fail(log, kExitPluginLoad, s);
   if (node.print_default_config) {
     PrintDefaultConfig(catalog, node);
     return kExitOk;

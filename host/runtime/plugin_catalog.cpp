@@ -62,6 +62,16 @@ Status PluginCatalog::Scan(const std::vector<std::filesystem::path>& dirs, Plugi
   return Status();
 }
 
+Status PluginCatalog::AddBuiltin(const bciin_plugin_descriptor& descriptor) {
+  Manifest m;
+  BCIIN_RETURN_IF_ERROR(ManifestFromDescriptor(descriptor, &m));
+  auto [it, inserted] = entries_.emplace(m.id, CatalogEntry{m, Status()});
+  if (!inserted)
+    it->second.problem = Status::AlreadyExists("plugin id '" + m.id + "' is defined twice: built into bciin-node and " +
+                                               it->second.manifest.file.string());
+  return Status();
+}
+
 const CatalogEntry* PluginCatalog::Find(const std::string& id) const {
   auto it = entries_.find(id);
   return it == entries_.end() ? nullptr : &it->second;

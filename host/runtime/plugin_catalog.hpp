@@ -25,6 +25,9 @@ class PluginCatalog {
   // not errors here: they are listed in rejected() with the reason.
   static Status Scan(const std::vector<std::filesystem::path>& dirs, PluginCatalog* out);
 
+  // Adds a component compiled into bciin-node. A plugin file with the same id is a duplicate.
+  Status AddBuiltin(const bciin_plugin_descriptor& descriptor);
+
   // The entry for a plugin id, or nullptr if no directory has it.
   const CatalogEntry* Find(const std::string& id) const;
   const std::map<std::string, CatalogEntry>& entries() const { return entries_; }

@@ -17,6 +17,7 @@ constexpr size_t kMinDescriptorSize =
 }  // namespace
 
 Status PluginLibrary::Inspect(const Manifest& m) {
+  if (m.builtin) return Status();
   std::vector<std::string> symbols;
   try {
     boost::dll::library_info info(m.library.string());
@@ -42,6 +43,11 @@ Status PluginLibrary::Load(const Manifest& m, std::unique_ptr<PluginLibrary>* ou
   BCIIN_RETURN_IF_ERROR(Inspect(m));
   std::unique_ptr<PluginLibrary> lib(new PluginLibrary());
   lib->manifest_ = m;
+  if (m.builtin) {
+    lib->descriptor_ = m.builtin;
+    *out = std::move(lib);
+    return Status();
+  }
   boost::dll::fs::error_code ec;
   lib->library_.load(m.library.string(), boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, ec);
   if (ec) return Status::IoError("plugin '" + m.id + "': loading " + m.library.string() + " failed: " + ec.message());

@@ -235,6 +235,17 @@ const bciin_service_header* PluginRuntime::FindService(const std::string& id, co
   return nullptr;
 }
 
+PluginRuntime* PluginRuntime::FromHandle(bciin_host* host) { return host->runtime; }
+
+const std::string& PluginRuntime::PluginIdOf(bciin_host* host) { return HostCalls::Plugin(host).id(); }
+
+void PluginRuntime::RegisterHostService(const bciin_service_header* header, const std::string& version) {
+  Version v;
+  if (!ParseVersion(version, &v).ok()) return;
+  std::lock_guard lock(services_mu_);
+  services_.emplace(header->id, ServiceEntry{header, v, "bciin-node"});
+}
+
 std::vector<std::string> PluginRuntime::LoadedIds() const {
   std::vector<std::string> ids;
   for (const auto& p : plugins_) ids.push_back(p->id());

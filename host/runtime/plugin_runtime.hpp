@@ -56,6 +56,13 @@ class PluginRuntime {
   const std::filesystem::path& data_dir() const { return data_dir_; }
   std::vector<std::string> LoadedIds() const;
 
+  // For components built into bciin-node only: the runtime behind a host handle, and the id of
+  // the plugin it belongs to. Plugins loaded from files never see the runtime.
+  static PluginRuntime* FromHandle(bciin_host* host);
+  static const std::string& PluginIdOf(bciin_host* host);
+  // Adds a service the host itself provides (before CreateAll, so every plugin can find it).
+  void RegisterHostService(const bciin_service_header* header, const std::string& version);
+
  private:
   friend struct HostCalls;
   struct Loaded;
