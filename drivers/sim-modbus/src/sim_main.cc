@@ -265,6 +265,7 @@ int main(int argc, char** argv) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));  // hang-up: wait for a peer
     }
     while (framer.Next(Clock::now(), &frame)) {
+      if (watcher.Poll(&control)) apply_control();  // a test may end a delay mid-queue
       ++counters.requests;
       stats_dirty = true;
       if (control.silent) {
