@@ -66,12 +66,17 @@ void WorkerProcess::ReadLoop() {
       continue;
     }
     if (msg.contains("event")) {
-      if (on_event_) on_event_(msg);
+      try {
+        if (on_event_) on_event_(msg);
+      } catch (const std::exception&) {
+        // A malformed event must not end the conversation.
+      }
       continue;
     }
     if (!msg.contains("id") || !msg["id"].is_number_unsigned()) continue;
+    const uint64_t id = msg["id"].get<uint64_t>();
     std::lock_guard<std::mutex> lock(mu_);
-    replies_[msg["id"].get<uint64_t>()] = std::move(msg);
+    replies_[id] = std::move(msg);
     cv_.notify_all();
   }
   alive_.store(false);

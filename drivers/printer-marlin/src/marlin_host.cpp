@@ -118,6 +118,7 @@ void MarlinHost::SendNumbered(const std::string& payload, std::optional<size_t> 
 
 void MarlinHost::SendHello(Clock::time_point now) {
   ++handshake_tries_;
+  hello_failed_ = false;
   next_number_ = 1;
   history_.clear();
   in_flight_.clear();
@@ -131,7 +132,9 @@ Clock::duration MarlinHost::CurrentTimeout() const {
 }
 
 void MarlinHost::Pump(Clock::time_point now) {
-  if (link_ != Link::kReady || awaiting_resend_ok_ || estopped_) return;
+  if (awaiting_resend_ok_ || estopped_) return;
+  // While identifying, only a resend of M115 may go out.
+  if (link_ != Link::kReady && !(link_ == Link::kIdentify && resend_next_)) return;
   const size_t window = advanced_ok_seen_ ? static_cast<size_t>(std::max(1, options_.max_in_flight)) : 1;
   while (in_flight_.size() < window) {
     if (resend_next_) {
@@ -200,6 +203,7 @@ void MarlinHost::OnConnected(Clock::time_point now) {
   awaiting_position_ = false;
   handshake_tries_ = 0;
   timeouts_ = 0;
+  identified_ = false;
   last_rx_ = now;
   if (state_ != BCIIN_DEVICE_ERROR && state_ != BCIIN_DEVICE_STOPPED && state_ != BCIIN_DEVICE_OFFLINE) {
     SetState(BCIIN_DEVICE_CONNECTING, "handshake");
@@ -229,21 +233,29 @@ void MarlinHost::OnDisconnected(Clock::time_point now, const std::string& reason
   SetState(BCIIN_DEVICE_DISCONNECTED, reason);
 }
 
-void MarlinHost::BecomeReady(Clock::time_point now) {
-  link_ = Link::kReady;
-  timeouts_ = 0;
+void MarlinHost::UpdateCapabilities() {
   uint64_t caps = BCIIN_DEVICE_CAP_JOBS | BCIIN_DEVICE_CAP_PAUSE | BCIIN_DEVICE_CAP_EMERGENCY_STOP |
                   BCIIN_DEVICE_CAP_TELEMETRY | BCIIN_DEVICE_CAP_CONSOLE | BCIIN_DEVICE_CAP_TEMPERATURE |
                   BCIIN_DEVICE_CAP_MOTION;
-  if (caps_["ARCS"]) caps |= BCIIN_DEVICE_CAP_ARCS;
-  if (caps_["EMERGENCY_PARSER"]) caps |= BCIIN_DEVICE_CAP_INSTANT_STOP;
+  auto on = [&](const char* cap) {
+    auto it = caps_.find(cap);
+    return it != caps_.end() && it->second;
+  };
+  if (on("ARCS")) caps |= BCIIN_DEVICE_CAP_ARCS;
+  if (on("EMERGENCY_PARSER")) caps |= BCIIN_DEVICE_CAP_INSTANT_STOP;
   info_.capabilities = caps;
   info_.firmware_caps.clear();
-  for (const auto& [name, on] : caps_) {
+  for (const auto& [name, value] : caps_) {
     if (!info_.firmware_caps.empty()) info_.firmware_caps += ",";
-    info_.firmware_caps += fmt::format("{}:{}", name, on ? 1 : 0);
+    info_.firmware_caps += fmt::format("{}:{}", name, value ? 1 : 0);
   }
-  autoreport_ = caps_["AUTOREPORT_TEMP"];
+}
+
+void MarlinHost::BecomeReady(Clock::time_point now) {
+  link_ = Link::kReady;
+  timeouts_ = 0;
+  UpdateCapabilities();
+  autoreport_ = caps_.count("AUTOREPORT_TEMP") && caps_["AUTOREPORT_TEMP"];
   if (autoreport_) {
     priority_.push_back(fmt::format("M155 S{}", options_.temperature_interval_s));
   } else {
@@ -291,8 +303,17 @@ void MarlinHost::OnLine(const std::string& line, Clock::time_point now) {
     return;
   }
   if (link_ == Link::kHandshake) {
-    if (r.kind == ReplyKind::kOk || r.kind == ReplyKind::kWait) {
+    // An error before the ok means the hello arrived damaged: its line number did not take.
+    if (r.kind == ReplyKind::kError || r.kind == ReplyKind::kResend) {
+      hello_failed_ = true;
+    } else if (r.kind == ReplyKind::kOk || r.kind == ReplyKind::kWait) {
+      if (hello_failed_) {
+        hello_failed_ = false;
+        SendHello(now);
+        return;
+      }
       link_ = Link::kIdentify;
+      identified_ = false;
       SendNumbered("M115", std::nullopt, now);
     }
     return;
@@ -320,11 +341,13 @@ void MarlinHost::OnLine(const std::string& line, Clock::time_point now) {
       info_.firmware = get("FIRMWARE_NAME");
       info_.model = get("MACHINE_TYPE");
       info_.protocol = "marlin/" + (get("PROTOCOL_VERSION").empty() ? std::string("?") : get("PROTOCOL_VERSION"));
+      identified_ = true;
       break;
     }
     case ReplyKind::kCap: {
       size_t colon = r.text.rfind(':');
       if (colon != std::string::npos) caps_[r.text.substr(0, colon)] = r.text.substr(colon + 1) == "1";
+      if (link_ == Link::kReady) UpdateCapabilities();
       break;
     }
     case ReplyKind::kPosition:
@@ -346,6 +369,8 @@ void MarlinHost::HandleOk(const Reply& /*r*/, Clock::time_point now) {
     Pump(now);
     return;
   }
+  // A stale ok (of a second hello sent after "start") must not be taken for M115's.
+  if (link_ == Link::kIdentify && !identified_) return;
   if (!in_flight_.empty()) {
     InFlight f = in_flight_.front();
     in_flight_.pop_front();
@@ -475,6 +500,12 @@ void MarlinHost::HandleTimeout(Clock::time_point now) {
     Log(BCIIN_LOG_ERROR, why);
     wants_reconnect_ = true;
     SetState(BCIIN_DEVICE_OFFLINE, why);
+    return;
+  }
+  if (link_ == Link::kIdentify) {
+    Log(BCIIN_LOG_WARN, "no answer to M115; capabilities unknown");
+    in_flight_.clear();
+    BecomeReady(now);
     return;
   }
   Log(BCIIN_LOG_WARN, fmt::format("communication timeout {} of {}; sending M105", timeouts_, max));

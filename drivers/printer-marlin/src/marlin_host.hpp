@@ -154,6 +154,7 @@ class MarlinHost {
   void HandleError(const Reply& r, Clock::time_point now);
   void HandleTimeout(Clock::time_point now);
   void BecomeReady(Clock::time_point now);
+  void UpdateCapabilities();
   void FailJob(const std::string& why);
   void FinishJob(bciin_job_state state, const std::string& message);
   void PublishTemperatures(const std::vector<Temperature>& temps);
@@ -174,6 +175,8 @@ class MarlinHost {
   bool connected_once_ = false;
 
   int handshake_tries_ = 0;
+  bool hello_failed_ = false;
+  bool identified_ = false;  // M115's FIRMWARE_NAME line arrived
   Clock::time_point handshake_deadline_{};
 
   sdk::DeviceInfo info_;

@@ -95,6 +95,31 @@ TEST_F(MarlinHostTest, HandshakeReadsIdentityAndCaps) {
   EXPECT_EQ(rec_.telemetry[0].unit, "Cel");
 }
 
+TEST_F(MarlinHostTest, StaleOkOfSecondHelloIsNotTakenForM115) {
+  host_.OnConnected(now_);
+  Feed("start");  // arrives after the first hello: a second hello goes out
+  Feed("ok");     // the first hello's
+  EXPECT_EQ(rec_.written.back(), FrameLine(1, "M115"));
+  Feed("ok");     // the second hello's, not M115's
+  EXPECT_EQ(host_.state(), BCIIN_DEVICE_CONNECTING);
+  Feed("FIRMWARE_NAME:Marlin 2.1.3 PROTOCOL_VERSION:1.0");
+  Feed("Cap:EMERGENCY_PARSER:1");
+  Feed("ok");
+  EXPECT_EQ(host_.state(), BCIIN_DEVICE_IDLE);
+  EXPECT_TRUE(host_.info().capabilities & BCIIN_DEVICE_CAP_INSTANT_STOP);
+}
+
+TEST_F(MarlinHostTest, DamagedHelloIsSentAgain) {
+  host_.OnConnected(now_);
+  rec_.written.clear();
+  Feed("Error:checksum mismatch, Last Line: 3000");
+  Feed("Resend: 3001");
+  Feed("ok");
+  EXPECT_EQ(rec_.Pop(), "N0 M110 N0*125");
+  Feed("ok");
+  EXPECT_EQ(rec_.Pop(), FrameLine(1, "M115"));
+}
+
 TEST_F(MarlinHostTest, PingPongWithResendFromHistory) {
   Connect();
   Submit("G28\nG1 X1\nG1 X2 ; c\n");
@@ -217,7 +242,9 @@ TEST_F(MarlinHostTest, PauseCapturesPositionAndLiftRestores) {
   MarlinHost host(o, &rec_, &rec_);
   host.OnConnected(now_);
   host.OnLine("ok", now_);
+  host.OnLine("FIRMWARE_NAME:Marlin", now_);
   host.OnLine("ok", now_);
+  host.OnLine("ok", now_);  // M155
   rec_.written.clear();
   sdk::JobSpec job;
   job.program = "G91\nG1 X1 F1200\nG1 X2\nG1 X3\n";

@@ -298,9 +298,6 @@ void MarlinSim::AfterNumberedLine() {
     BoardReset();
     return;
   }
-  if (options_.disconnect_after && n == options_.disconnect_after && !disconnected_once_) {
-    Disconnect();
-  }
 }
 
 bool MarlinSim::Execute(Current* c) {
@@ -458,6 +455,13 @@ void MarlinSim::ProcessQueue() {
       if (queue_.empty()) return;
       std::string line = std::move(queue_.front());
       queue_.pop_front();
+      // The cable is pulled while the next numbered line is on its way: that line is lost,
+      // and every line before it was executed and acknowledged.
+      if (options_.disconnect_after && stats_.lines == options_.disconnect_after && !disconnected_once_ &&
+          !line.empty() && line[0] == 'N') {
+        Disconnect();
+        return;
+      }
       Current c;
       if (!CheckLine(line, &c.payload, &c.numbered)) continue;
       if (c.payload.empty()) continue;

@@ -34,7 +34,7 @@ struct SimOptions {
   double time_scale = 0.01;       // wall seconds per simulated second; 0 = instant
   double noise = 0;               // probability that a numbered line arrives corrupted
   double drop_ok = 0;             // probability that an ok is not sent
-  uint64_t disconnect_after = 0;  // close the pty after this many numbered lines (once)
+  uint64_t disconnect_after = 0;  // after this many numbered lines, close the pty as the next arrives (once)
   int reconnect_delay_ms = 300;   // then make a new one at the same path after this delay
   uint64_t silence_after = 0;     // stop answering after this many numbered lines
   uint64_t fatal_after = 0;       // thermal runaway + kill() after this many numbered lines
