@@ -32,8 +32,10 @@ struct Ctrl {
   uint32_t height;  // type-stack height below the params
   bool unreachable = false;
   uint32_t loop_pc = 0;
-  uint32_t else_fixup = kNoSlot;  // the JumpIfZero target word of an `if`
-  std::vector<uint32_t> fixups;   // target words of forward branches to this label's end
+  uint32_t else_fixup = kNoSlot;  // the JumpIfZero(Gas) target word of an `if`
+  // Forward branches to this label's end: the target word, and the cost word of a charging branch
+  // (kNoSlot for branches that land on the label's Gas instruction instead).
+  std::vector<std::pair<uint32_t, uint32_t>> fixups;
 
   std::span<const ValueType> label_types() const { return opcode == 0x03 ? params : results; }
 };
@@ -68,7 +70,13 @@ class FunctionCompiler {
       instruction();
     }
     if (!r_.at_end()) fail(ErrorCode::kMalformed, "section size mismatch: code after the final end", r_.pos());
+    for (const auto& [cost_word, gas_slot] : pending_costs_) code_[cost_word] = code_[gas_slot];
     out_.max_height = max_height_;
+    if (options_.metering) {
+      // Calls pay the entry block themselves and start past its Gas instruction.
+      out_.entry_pc = 2;
+      out_.entry_cost = code_[1];
+    }
   }
 
  private:
@@ -147,13 +155,22 @@ class FunctionCompiler {
   void imm(uint32_t v) { code_.push_back(v); }
   uint32_t here() const { return static_cast<uint32_t>(code_.size()); }
 
-  // Starts a new basic block: later instructions are charged to its Gas instruction.
-  void begin_block() {
+  // Starts a new basic block: later instructions are charged to its Gas instruction. Returns the
+  // block's start (its Gas instruction when metered). A block with no instructions yet is reused
+  // rather than followed by a second Gas: with the standard schedule it costs 0 anyway (only
+  // block/loop/end/else/nop can be in it).
+  uint32_t begin_block() {
+    if (options_.metering && gas_slot_ != kNoSlot && gas_slot_ + 1 == here() && last_op_ + 1 == gas_slot_ &&
+        code_[last_op_] == static_cast<uint32_t>(Op::kGas)) {
+      barrier_ = last_op_;
+      return last_op_;
+    }
     barrier_ = here();
-    if (!options_.metering) return;
+    if (!options_.metering) return barrier_;
     emit(Op::kGas);
     gas_slot_ = here();
     imm(0);
+    return barrier_;
   }
 
   void charge(uint8_t opcode) {
@@ -161,26 +178,119 @@ class FunctionCompiler {
     code_[gas_slot_] += options_.unit_gas ? 1 : instruction_gas(opcode);
   }
 
-  // Emits a branch to the label `depth` frames out: `plain` when no stack adjustment is needed,
-  // `adjusting` (target, drop, keep) otherwise.
-  void emit_branch(uint32_t depth, Op plain, Op adjusting) {
-    Ctrl& target = ctrls_[ctrls_.size() - 1 - depth];
-    uint32_t keep = static_cast<uint32_t>(target.label_types().size());
-    int64_t drop = static_cast<int64_t>(vals_.size()) - keep - target.height;
-    if (drop < 0) drop = 0;  // only in unreachable code, which never runs
-    emit(drop == 0 ? plain : adjusting);
-    add_target(target);
-    if (drop != 0) {
-      imm(static_cast<uint32_t>(drop));
-      imm(keep);
+  // Stack adjustment for a branch to `target` from the current height.
+  uint32_t branch_drop(const Ctrl& target) const {
+    int64_t drop = static_cast<int64_t>(vals_.size()) - static_cast<int64_t>(target.label_types().size()) -
+                   target.height;
+    return drop < 0 ? 0 : static_cast<uint32_t>(drop);  // negative only in unreachable code
+  }
+
+  // Writes the target and cost words of a charging branch. With metering, a charging branch lands
+  // just past its target block's Gas instruction and pays that block's cost itself (the cost word is
+  // patched once the block's total is known), saving a dispatch per taken branch.
+  void charging_target(Ctrl& target) {
+    if (target.opcode == 0x03) {
+      if (options_.metering) {
+        imm(target.loop_pc + 2);
+        pending_costs_.emplace_back(here(), target.loop_pc + 1);
+      } else {
+        imm(target.loop_pc);
+      }
+    } else {
+      target.fixups.emplace_back(here(), options_.metering ? here() + 1 : kNoSlot);
+      imm(0);
     }
+    imm(0);
+  }
+
+  void emit_br(uint32_t depth) {
+    Ctrl& target = ctrls_[ctrls_.size() - 1 - depth];
+    uint32_t drop = branch_drop(target);
+    if (drop != 0) {
+      emit(Op::kBr);
+      add_target(target);
+      imm(drop);
+      imm(static_cast<uint32_t>(target.label_types().size()));
+    } else if (options_.metering) {
+      emit(Op::kJumpGas);
+      charging_target(target);
+    } else {
+      emit(Op::kJump);
+      add_target(target);
+    }
+  }
+
+  void emit_br_if(uint32_t depth) {
+    Ctrl& target = ctrls_[ctrls_.size() - 1 - depth];
+    uint32_t drop = branch_drop(target);
+    if (drop != 0) {
+      emit(Op::kBrIfDropKeep);
+      add_target(target);
+      imm(drop);
+      imm(static_cast<uint32_t>(target.label_types().size()));
+      return;
+    }
+    Op fused = fused_compare_branch();
+    if (fused != Op::kCount) {
+      code_[last_op_] = static_cast<uint32_t>(fused);  // the comparison becomes compare-and-branch
+      charging_target(target);
+    } else if (options_.metering) {
+      emit(Op::kBrIfGas);
+      charging_target(target);
+    } else {
+      emit(Op::kBrIf);
+      add_target(target);
+    }
+  }
+
+  // ---- peephole fusion ------------------------------------------------------------------------
+  // Whether the instruction just emitted is `op` and may merge with the next one (no label between).
+  bool last_is(Op op) const {
+    return last_op_ >= barrier_ && last_op_ < code_.size() && code_[last_op_] == static_cast<uint32_t>(op);
+  }
+
+  Op fused_compare_branch() const {
+    static constexpr std::pair<Op, Op> kPairs[] = {
+        {Op::kI32Eqz, Op::kBrIfEqz},       {Op::kI32Eq, Op::kI32EqBrIf},     {Op::kI32Ne, Op::kI32NeBrIf},
+        {Op::kI32LtS, Op::kI32LtSBrIf},    {Op::kI32LtU, Op::kI32LtUBrIf},   {Op::kI32GtS, Op::kI32GtSBrIf},
+        {Op::kI32GtU, Op::kI32GtUBrIf},    {Op::kI32LeS, Op::kI32LeSBrIf},   {Op::kI32LeU, Op::kI32LeUBrIf},
+        {Op::kI32GeS, Op::kI32GeSBrIf},    {Op::kI32GeU, Op::kI32GeUBrIf}};
+    for (const auto& [compare, branch] : kPairs) {
+      if (last_is(compare)) return branch;
+    }
+    return Op::kCount;
+  }
+
+  void emit_local_get(uint32_t index) {
+    if (last_is(Op::kLocalGet)) {
+      code_[last_op_] = static_cast<uint32_t>(Op::kLocalGet2);
+    } else if (last_is(Op::kLocalSet)) {
+      code_[last_op_] = static_cast<uint32_t>(Op::kLocalSetGet);
+    } else {
+      emit(Op::kLocalGet);
+    }
+    imm(index);
+  }
+
+  // i32.add / i32.sub after a constant or a local.get fold into one instruction.
+  void emit_i32_add_sub(Op op) {
+    if (last_is(Op::kI32Const)) {
+      code_[last_op_] = static_cast<uint32_t>(Op::kI32AddConst);
+      if (op == Op::kI32Sub) code_[last_op_ + 1] = 0u - code_[last_op_ + 1];
+      return;
+    }
+    if (op == Op::kI32Add && last_is(Op::kLocalGet)) {
+      code_[last_op_] = static_cast<uint32_t>(Op::kLocalGetI32Add);
+      return;
+    }
+    emit(op);
   }
 
   void add_target(Ctrl& target) {
     if (target.opcode == 0x03) {
       imm(target.loop_pc);
     } else {
-      target.fixups.push_back(here());
+      target.fixups.emplace_back(here(), kNoSlot);
       imm(0);
     }
   }
@@ -252,10 +362,7 @@ class FunctionCompiler {
         block_type(&params, &results);
         pop_all(params);
         push_ctrl(op, params, results);
-        if (op == 0x03) {
-          begin_block();
-          ctrls_.back().loop_pc = barrier_;
-        }
+        if (op == 0x03) ctrls_.back().loop_pc = begin_block();
         return;
       }
       case 0x04: {
@@ -263,33 +370,56 @@ class FunctionCompiler {
         block_type(&params, &results);
         pop(kI32);
         pop_all(params);
-        emit(Op::kJumpIfZero);
+        if (!options_.metering) {
+          emit(Op::kJumpIfZero);
+          uint32_t slot = here();
+          imm(0);
+          push_ctrl(op, params, results);
+          ctrls_.back().else_fixup = slot;
+          begin_block();
+          return;
+        }
+        // JumpIfZeroGas target, cost if jumping, cost if falling through: the `then` block is
+        // charged through the last word, the `else` block (if any) through the middle one.
+        emit(Op::kJumpIfZeroGas);
         uint32_t slot = here();
+        imm(0);
+        imm(0);
         imm(0);
         push_ctrl(op, params, results);
         ctrls_.back().else_fixup = slot;
-        begin_block();
+        barrier_ = here();
+        gas_slot_ = slot + 2;
         return;
       }
       case 0x05: {
         Ctrl& c = ctrls_.back();
         if (c.opcode != 0x04) invalid("else without matching if");
         check_frame_end();
-        emit(Op::kJump);
-        c.fixups.push_back(here());
-        imm(0);
+        if (options_.metering) {
+          emit(Op::kJumpGas);
+          charging_target(c);
+        } else {
+          emit(Op::kJump);
+          add_target(c);
+        }
         code_[c.else_fixup] = here();
+        if (options_.metering) {
+          barrier_ = here();
+          gas_slot_ = c.else_fixup + 1;  // the else block is paid by the `if` when it jumps here
+        } else {
+          begin_block();
+        }
         c.else_fixup = kNoSlot;
         c.opcode = 0x05;
         c.unreachable = false;
         push_all(c.params);
-        begin_block();
         return;
       }
       case 0x0B: end(); return;
       case 0x0C: {
         uint32_t depth = label_depth();
-        emit_branch(depth, Op::kJump, Op::kBr);
+        emit_br(depth);
         pop_all(ctrls_[ctrls_.size() - 1 - depth].label_types());
         set_unreachable();
         return;
@@ -300,7 +430,7 @@ class FunctionCompiler {
         auto types = ctrls_[ctrls_.size() - 1 - depth].label_types();
         pop_all(types);
         push_all(types);
-        emit_branch(depth, Op::kBrIf, Op::kBrIfDropKeep);
+        emit_br_if(depth);
         return;
       }
       case 0x0E: br_table(); return;
@@ -349,8 +479,8 @@ class FunctionCompiler {
         uint32_t index = r_.u32();
         if (index >= locals_.size()) invalid("unknown local");
         VT t = locals_[index];
-        if (op == 0x20) { push(t); emit(Op::kLocalGet); }
-        else if (op == 0x21) { pop(t); emit(Op::kLocalSet); }
+        if (op == 0x20) { push(t); emit_local_get(index); return; }
+        if (op == 0x21) { pop(t); emit(Op::kLocalSet); }
         else { pop(t); push(t); emit(Op::kLocalTee); }
         imm(index);
         return;
@@ -429,6 +559,12 @@ class FunctionCompiler {
     if (op >= 0x46 && op <= 0x4F) return binary(offset_op(Op::kI32Eq, op - 0x46), kI32, kI32);
     if (op >= 0x51 && op <= 0x5A) return binary(offset_op(Op::kI64Eq, op - 0x51), kI64, kI32);
     if (op >= 0x67 && op <= 0x69) return unary(offset_op(Op::kI32Clz, op - 0x67), kI32, kI32);
+    if (op == 0x6A || op == 0x6B) {
+      pop(kI32);
+      pop(kI32);
+      push(kI32);
+      return emit_i32_add_sub(op == 0x6A ? Op::kI32Add : Op::kI32Sub);
+    }
     if (op >= 0x6A && op <= 0x78) return binary(offset_op(Op::kI32Add, op - 0x6A), kI32, kI32);
     if (op >= 0x79 && op <= 0x7B) return unary(offset_op(Op::kI64Clz, op - 0x79), kI64, kI64);
     if (op >= 0x7C && op <= 0x8A) return binary(offset_op(Op::kI64Add, op - 0x7C), kI64, kI64);
@@ -454,24 +590,32 @@ class FunctionCompiler {
       if (!std::equal(c.params.begin(), c.params.end(), c.results.begin(), c.results.end())) {
         invalid("type mismatch: if without else must not change the stack");
       }
-      code_[c.else_fixup] = here();
+      c.fixups.emplace_back(c.else_fixup, options_.metering ? c.else_fixup + 1 : kNoSlot);
       is_label = true;
     }
     if (c.opcode == 0x00) {
-      for (uint32_t slot : c.fixups) code_[slot] = here();
+      for (const auto& fixup : c.fixups) code_[fixup.first] = here();  // Return costs nothing
       emit(Op::kReturn);
       imm(out_.num_results);
       ctrls_.pop_back();
       return;
     }
-    if (is_label) barrier_ = here();
-    for (uint32_t slot : c.fixups) code_[slot] = here();
+    uint32_t label = here();
+    auto fixups = std::move(c.fixups);
     std::span<const ValueType> results = c.results;
     uint8_t c_opcode = c.opcode;
     ctrls_.pop_back();
     push_all(results);
     // A loop's header charges everything up to the next Gas, so code after the loop needs its own.
-    if (is_label || !reachable_before || c_opcode == 0x03) begin_block();
+    if (is_label || !reachable_before || c_opcode == 0x03) label = begin_block();
+    for (const auto& [target_word, cost_word] : fixups) {
+      if (cost_word != kNoSlot) {
+        code_[target_word] = label + 2;  // past the label's Gas instruction, whose cost it pays
+        pending_costs_.emplace_back(cost_word, label + 1);
+      } else {
+        code_[target_word] = label;
+      }
+    }
   }
 
   void br_table() {
@@ -517,6 +661,7 @@ class FunctionCompiler {
   uint32_t gas_slot_ = kNoSlot;
   uint32_t barrier_ = 0;  // code index of the latest label: peephole fusion must not cross it
   uint32_t last_op_ = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> pending_costs_;  // (cost word, gas slot it copies)
   size_t op_pos_ = 0;
 };
 

@@ -123,25 +123,75 @@ L_JumpIfZero:
 L_BrIf:
   pc = i32(*--sp) ? code + pc[1] : pc + 2;
   NEXT();
+L_JumpGas:
+  gas -= pc[2];
+  if (gas < 0) {
+    gas = 0;
+    TRAP(ErrorCode::kTrapOutOfGas);
+  }
+  pc = code + pc[1];
+  NEXT();
+L_JumpIfZeroGas: {
+  uint32_t taken = i32(*--sp) == 0;
+  gas -= pc[taken ? 2 : 3];
+  if (gas < 0) {
+    gas = 0;
+    TRAP(ErrorCode::kTrapOutOfGas);
+  }
+  pc = taken ? code + pc[1] : pc + 4;
+  NEXT();
+}
+L_BrIfGas:
+  if (i32(*--sp)) {
+    gas -= pc[2];
+    if (gas < 0) {
+      gas = 0;
+      TRAP(ErrorCode::kTrapOutOfGas);
+    }
+    pc = code + pc[1];
+  } else {
+    pc += 3;
+  }
+  NEXT();
+#define CMP_BRANCH(name, cond)            \
+  L_##name : {                            \
+    uint64_t b = sp[-1], a = sp[-2];      \
+    sp -= 2;                              \
+    if (cond) {                           \
+      gas -= pc[2];                       \
+      if (gas < 0) {                      \
+        gas = 0;                          \
+        TRAP(ErrorCode::kTrapOutOfGas);   \
+      }                                   \
+      pc = code + pc[1];                  \
+    } else {                              \
+      pc += 3;                            \
+    }                                     \
+    NEXT();                               \
+  }
 L_BrIfEqz:
-  pc = i32(*--sp) ? pc + 2 : code + pc[1];
+  if (i32(*--sp) == 0) {
+    gas -= pc[2];
+    if (gas < 0) {
+      gas = 0;
+      TRAP(ErrorCode::kTrapOutOfGas);
+    }
+    pc = code + pc[1];
+  } else {
+    pc += 3;
+  }
   NEXT();
-L_I32LtSBrIf:
-  sp -= 2;
-  pc = s32(sp[0]) < s32(sp[1]) ? code + pc[1] : pc + 2;
-  NEXT();
-L_I32LtUBrIf:
-  sp -= 2;
-  pc = i32(sp[0]) < i32(sp[1]) ? code + pc[1] : pc + 2;
-  NEXT();
-L_I32NeBrIf:
-  sp -= 2;
-  pc = i32(sp[0]) != i32(sp[1]) ? code + pc[1] : pc + 2;
-  NEXT();
-L_I32EqBrIf:
-  sp -= 2;
-  pc = i32(sp[0]) == i32(sp[1]) ? code + pc[1] : pc + 2;
-  NEXT();
+  CMP_BRANCH(I32EqBrIf, i32(a) == i32(b))
+  CMP_BRANCH(I32NeBrIf, i32(a) != i32(b))
+  CMP_BRANCH(I32LtSBrIf, s32(a) < s32(b))
+  CMP_BRANCH(I32LtUBrIf, i32(a) < i32(b))
+  CMP_BRANCH(I32GtSBrIf, s32(a) > s32(b))
+  CMP_BRANCH(I32GtUBrIf, i32(a) > i32(b))
+  CMP_BRANCH(I32LeSBrIf, s32(a) <= s32(b))
+  CMP_BRANCH(I32LeUBrIf, i32(a) <= i32(b))
+  CMP_BRANCH(I32GeSBrIf, s32(a) >= s32(b))
+  CMP_BRANCH(I32GeUBrIf, i32(a) >= i32(b))
+#undef CMP_BRANCH
 L_Br: {
   uint32_t drop = pc[2], keep = pc[3];
   std::memmove(sp - keep - drop, sp - keep, keep * sizeof(uint64_t));
@@ -240,7 +290,13 @@ L_do_call: {
   fp = new_fp;
   for (uint32_t i = 0; i < target->num_locals; ++i) *sp++ = 0;
   fn = target;
-  code = pc = fn->code.data();
+  code = fn->code.data();
+  pc = code + fn->entry_pc;
+  gas -= fn->entry_cost;
+  if (gas < 0) {
+    gas = 0;
+    TRAP(ErrorCode::kTrapOutOfGas);
+  }
   if (callee->instance != inst) {
     inst = callee->instance;
     LOAD_INSTANCE();

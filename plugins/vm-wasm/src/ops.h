@@ -54,11 +54,13 @@ namespace bciin::wasm::internal {
   X(I32AddConst, 1)       /* imm */                                                                  \
   X(LocalGet2, 2)         /* push local a, then local b */                                           \
   X(LocalSetGet, 2)       /* local.set a; local.get b */                                             \
-  X(BrIfEqz, 1)           /* target: pops i32, branches when zero (i32.eqz + br_if) */               \
-  X(I32LtSBrIf, 1)        /* target: pops b, a; branches when a < b (signed) */                      \
-  X(I32LtUBrIf, 1)                                                                                   \
-  X(I32NeBrIf, 1)                                                                                    \
-  X(I32EqBrIf, 1)
+  /* Branches that also charge gas when taken: loop back-edges carry the loop header's cost. */      \
+  X(JumpGas, 2)           /* target, cost */                                                         \
+  X(JumpIfZeroGas, 3)     /* target, cost when jumping, cost when falling through: pops i32 */       \
+  X(BrIfGas, 2)           /* target, cost: pops i32 */                                               \
+  /* Compare-and-branch: pop the operands, branch (charging cost) when the comparison holds. */     \
+  X(BrIfEqz, 2) X(I32EqBrIf, 2) X(I32NeBrIf, 2) X(I32LtSBrIf, 2) X(I32LtUBrIf, 2) X(I32GtSBrIf, 2)   \
+  X(I32GtUBrIf, 2) X(I32LeSBrIf, 2) X(I32LeUBrIf, 2) X(I32GeSBrIf, 2) X(I32GeUBrIf, 2)
 
 enum class Op : uint32_t {
 #define BCIIN_WASM_OP_ENUM(name, imm) k##name,

@@ -54,7 +54,14 @@ class SpecRunner {
         case Outcome::kPass: ++result_.passed; break;
         case Outcome::kSkip:
           if (v.why == "text") ++result_.text_only;
-          else ++result_.skipped;
+          else {
+            ++result_.skipped;
+            std::string reason = v.why;
+            if (auto colon = reason.find(": "); reason.rfind("unsupported", 0) == 0 && colon != std::string::npos) {
+              reason = reason.substr(colon + 2);
+            }
+            ++result_.skip_reasons[reason];
+          }
           break;
         case Outcome::kFail:
           ++result_.failed;

@@ -2,6 +2,7 @@
 // wast2json, then executes the JSON commands (module, register, action, assert_*).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@ struct SpecFileResult {
   int text_only = 0;  // assert_malformed/invalid given in text form only: tests wabt's parser, not us
   std::vector<std::string> failures;  // "line N: what went wrong"
   std::string conversion_error;       // wast2json failed (counts as a failure)
+  std::map<std::string, int> skip_reasons;
 };
 
 SpecFileResult run_spec_file(const std::string& wast_path, const std::string& work_dir);

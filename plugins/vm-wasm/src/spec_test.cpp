@@ -37,6 +37,9 @@ TEST(SpecTest, AllFilesPassTheirSupportedCommands) {
     EXPECT_TRUE(r.conversion_error.empty()) << r.file << ": wast2json failed: " << r.conversion_error;
     EXPECT_EQ(r.failed, 0) << r.file;
     for (size_t i = 0; i < r.failures.size() && i < 20; ++i) ADD_FAILURE() << r.file << " " << r.failures[i];
+    if (std::getenv("BCIIN_SPEC_VERBOSE")) {
+      for (const auto& [reason, n] : r.skip_reasons) fmt::print("  {} skip {}x: {}\n", r.file, n, reason);
+    }
     table += fmt::format("| {} | {} | {} | {} | {} |\n", r.file, r.passed, r.skipped, r.failed, r.text_only);
     total_pass += r.passed;
     total_skip += r.skipped;

@@ -20,6 +20,8 @@ struct CompiledFunction {
   uint32_t num_locals = 0;   // declared locals, after the params
   uint32_t num_results = 0;
   uint32_t max_height = 0;   // the most operand stack slots the body ever uses
+  uint32_t entry_pc = 0;     // where calls start: past the entry Gas instruction when metered
+  uint32_t entry_cost = 0;   // the entry block's gas, paid by the call
   std::vector<uint32_t> code;
 };
 
