@@ -9,8 +9,9 @@ namespace bciin::consensus {
 
 chain::Bytes DevConsensus::SealMessage(const uint8_t seal_hash[32]) {
   static constexpr std::string_view kDomain = "bciin.dev-seal";
-  chain::Bytes msg(kDomain.begin(), kDomain.end());
-  msg.insert(msg.end(), seal_hash, seal_hash + 32);
+  chain::Bytes msg(kDomain.size() + 32);
+  std::memcpy(msg.data(), kDomain.data(), kDomain.size());
+  std::memcpy(msg.data() + kDomain.size(), seal_hash, 32);
   return msg;
 }
 

@@ -13,6 +13,16 @@ std::array<uint8_t, 4> Checksum(std::string_view prefix, const std::array<uint8_
   Hash h = Blake2b256({AsView(prefix), ByteView(bytes)});
   return {h[0], h[1], h[2], h[3]};
 }
+// Builds "'<text>' <what>" by appends (GCC 12 at -O3 warns falsely on "'" + std::string).
+std::string Quoted(std::string_view text, std::string_view what) {
+  std::string s;
+  s.reserve(text.size() + what.size() + 3);
+  s.push_back('\'');
+  s.append(text);
+  s.append("' ");
+  s.append(what);
+  return s;
+}
 }  // namespace
 
 std::string Base58Encode(ByteView data) {
@@ -72,19 +82,18 @@ std::string EncodeId(std::string_view prefix, const std::array<uint8_t, 32>& byt
 Status DecodeId(std::string_view prefix, std::string_view text, std::array<uint8_t, 32>* out) {
   if (text.size() < prefix.size() + 1 || text.substr(0, prefix.size()) != prefix ||
       text[prefix.size()] != '_')
-    return Status::InvalidArgument("'" + std::string(text.substr(0, 60)) + "' does not start with " +
-                                   std::string(prefix) + "_");
+    return Status::InvalidArgument(Quoted(text.substr(0, 60), "does not start with " + std::string(prefix) + "_"));
   if (text.size() > prefix.size() + 1 + 60)
-    return Status::InvalidArgument("id too long: " + std::string(text.substr(0, 60)) + "...");
+    return Status::InvalidArgument(Quoted(text.substr(0, 60), "is too long for an id"));
   auto raw = Base58Decode(text.substr(prefix.size() + 1));
-  if (!raw) return Status::InvalidArgument("'" + std::string(text) + "' is not base58");
+  if (!raw) return Status::InvalidArgument(Quoted(text, "is not base58"));
   if (raw->size() != 36)
-    return Status::InvalidArgument("'" + std::string(text) + "' does not hold 32 bytes and a checksum");
+    return Status::InvalidArgument(Quoted(text, "does not hold 32 bytes and a checksum"));
   std::array<uint8_t, 32> bytes;
   std::copy(raw->begin(), raw->begin() + 32, bytes.begin());
   auto sum = Checksum(prefix, bytes);
   if (!std::equal(sum.begin(), sum.end(), raw->begin() + 32))
-    return Status::InvalidArgument("'" + std::string(text) + "' has a wrong checksum");
+    return Status::InvalidArgument(Quoted(text, "has a wrong checksum"));
   *out = bytes;
   return Status();
 }

@@ -1,0 +1,216 @@
+// bench/chain: the chain engine's figures (docs/performance.md, "Chain").
+//
+//   chain_bench [--smoke] [--txs N] [--accounts N] [--threads N]
+//
+// 1. Spend import: blocks of spends produced by one node are imported (decode, format and
+//    signature checks, execution, state commit, one kv write per block) by a second node with
+//    the same genesis; printed as transactions per second beside the raw libsodium Ed25519
+//    verify rate measured in the same run on the same number of threads, and their ratio.
+// 2. State tree: the state root update rate with N accounts in the tree (batches of random
+//    account changes, one root per batch, as per block), and the size of a proof.
+// --smoke runs small sizes in a few seconds, for CI.
+#include "chain/testnet.h"
+
+#include <bciin/chain/hash.h>
+
+#include <fmt/format.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <random>
+#include <thread>
+
+namespace {
+
+using namespace bciin;
+using namespace bciin::chain;
+using Clock = std::chrono::steady_clock;
+
+double Seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
+
+struct Args {
+  bool smoke = false;
+  size_t txs = 40000;
+  size_t accounts = 1'000'000;
+  unsigned threads = 2;
+};
+
+// Raw Ed25519 verify rate over the given signed messages on `threads` threads.
+double VerifyRate(const std::vector<SignedTx>& txs, const std::string& network, unsigned threads) {
+  std::vector<Bytes> msgs;
+  msgs.reserve(txs.size());
+  for (const SignedTx& s : txs) msgs.push_back(SigningMessage(network, s.tx));
+  std::atomic<size_t> bad{0};
+  auto start = Clock::now();
+  std::vector<std::thread> pool;
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([&, t] {
+      for (size_t i = t; i < txs.size(); i += threads)
+        if (crypto_sign_verify_detached(txs[i].signature.data(), msgs[i].data(), msgs[i].size(),
+                                        txs[i].tx.sender.data()) != 0)
+          ++bad;
+    });
+  for (auto& th : pool) th.join();
+  double secs = Seconds(start);
+  if (bad) fmt::print("  ({} signatures did not verify!)\n", bad.load());
+  return static_cast<double>(txs.size()) / secs;
+}
+
+void SpendImport(const Args& args) {
+  const size_t senders = std::min<size_t>(2000, args.txs);
+  const size_t per_block = args.smoke ? 500 : 2000;
+  TestNetOptions o;
+  o.users = senders;
+  o.verify_threads = args.threads;
+  TestNet producer(o);
+  TestNet importer(o);
+  const std::string network = producer.genesis().params.network_id;
+
+  // Produce the blocks (not timed).
+  std::mt19937_64 rng(7);
+  std::vector<uint64_t> nonce(senders, 0);
+  std::vector<Bytes> blocks;
+  std::vector<SignedTx> all;
+  size_t made = 0;
+  while (made < args.txs) {
+    std::vector<SignedTx> txs;
+    for (size_t i = 0; i < per_block && made < args.txs; ++i, ++made) {
+      size_t from = made % senders;
+      PublicKey to = producer.user(rng() % senders).public_key();
+      txs.push_back(producer.Spend(from, to, Amount(1 + rng() % 100), ++nonce[from]));
+    }
+    all.insert(all.end(), txs.begin(), txs.end());
+    producer.clock() += 1000;
+    Block b;
+    Status s = producer.chain().BuildBlockFrom(producer.authority().public_key(), producer.clock(), txs, &b);
+    if (!s.ok()) throw std::runtime_error(s.ToString());
+    producer.Seal(&b);
+    s = producer.chain().ImportBlock(b, nullptr);
+    if (!s.ok()) throw std::runtime_error(s.ToString());
+    blocks.push_back(Encode(b));
+  }
+
+  // Import them (timed), then the raw verify rate on the same signatures.
+  importer.clock() = producer.clock();
+  auto start = Clock::now();
+  for (const Bytes& b : blocks) {
+    Status s = importer.chain().ImportBlock(b, nullptr);
+    if (!s.ok()) throw std::runtime_error("import: " + s.ToString());
+  }
+  const double import_secs = Seconds(start);
+  const double import_rate = static_cast<double>(args.txs) / import_secs;
+  const double verify_1 = VerifyRate(all, network, 1);
+  const double verify_n = VerifyRate(all, network, args.threads);
+  if (importer.chain().head().state_root != producer.chain().head().state_root)
+    throw std::runtime_error("the importer's state root differs from the producer's");
+  fmt::print("spend import: {} txs in {} blocks of {}, {} verify threads\n", args.txs, blocks.size(),
+             per_block, args.threads);
+  fmt::print("  import                {:>10.0f} tx/s\n", import_rate);
+  fmt::print("  raw Ed25519 verify x1 {:>10.0f} sig/s\n", verify_1);
+  fmt::print("  raw Ed25519 verify x{} {:>10.0f} sig/s\n", args.threads, verify_n);
+  fmt::print("  ratio import / verify x{}: {:.0f}%  (goal >= 80%)\n", args.threads, 100.0 * import_rate / verify_n);
+}
+
+
+void StateTree(const Args& args) {
+  const size_t n = args.smoke ? 20000 : args.accounts;
+  const size_t batch = 1000;  // account changes per root (about a block of spends)
+  MemoryNodeStore store;
+  std::mt19937_64 rng(11);
+  auto key_of = [](uint64_t i) {
+    Bytes k(32);
+    Hash h = Blake2b256(Bytes{static_cast<uint8_t>(i), static_cast<uint8_t>(i >> 8),
+                              static_cast<uint8_t>(i >> 16), static_cast<uint8_t>(i >> 24)});
+    std::memcpy(k.data(), h.data(), 32);
+    return k;
+  };
+  auto value_of = [](uint64_t i, uint64_t gen) { return Encode(Account{Amount(i * 7 + gen), gen, gen}); };
+  Hash root = kZeroHash;
+  auto start = Clock::now();
+  const size_t fill_batch = 100000;
+  for (size_t i = 0; i < n; i += fill_batch) {
+    std::vector<SmtUpdate> ups;
+    for (size_t j = i; j < std::min(n, i + fill_batch); ++j) {
+      Bytes k = key_of(j);
+      ups.push_back({Blake2b256(k), k, value_of(j, 0)});
+    }
+    Status s = SparseMerkleTree::Update(store, root, std::move(ups), store.Writer(), &root);
+    if (!s.ok()) throw std::runtime_error(s.ToString());
+  }
+  const double fill = Seconds(start);
+  // Updates: random existing accounts, one root per batch.
+  const int rounds = args.smoke ? 5 : 20;
+  start = Clock::now();
+  for (int r = 0; r < rounds; ++r) {
+    std::vector<SmtUpdate> ups;
+    for (size_t j = 0; j < batch; ++j) {
+      uint64_t i = rng() % n;
+      Bytes k = key_of(i);
+      ups.push_back({Blake2b256(k), k, value_of(i, static_cast<uint64_t>(r) + 1)});
+    }
+    Status s = SparseMerkleTree::Update(store, root, std::move(ups), store.Writer(), &root);
+    if (!s.ok()) throw std::runtime_error(s.ToString());
+  }
+  const double upd = Seconds(start);
+  // Proofs.
+  size_t proof_bytes = 0, depth = 0, absent_bytes = 0;
+  const int proofs = 1000;
+  start = Clock::now();
+  for (int p = 0; p < proofs; ++p) {
+    Bytes k = key_of(rng() % n);
+    SmtProof proof;
+    Status s = SparseMerkleTree::Prove(store, root, Blake2b256(k), &proof);
+    if (!s.ok()) throw std::runtime_error(s.ToString());
+    proof_bytes += Encode(proof).size();
+    depth += proof.siblings.size();
+    SmtProof absent;
+    Bytes missing = key_of(n + 1 + static_cast<uint64_t>(p));
+    (void)SparseMerkleTree::Prove(store, root, Blake2b256(missing), &absent);
+    absent_bytes += Encode(absent).size();
+  }
+  const double prove = Seconds(start);
+  fmt::print("state tree: {} accounts ({} nodes in memory)\n", n, store.size());
+  fmt::print("  fill                  {:>10.0f} inserts/s ({:.1f} s)\n", n / fill, fill);
+  fmt::print("  root update           {:>10.0f} account changes/s, {:.2f} ms per root of {} changes\n",
+             rounds * batch / upd, 1000.0 * upd / rounds, batch);
+  fmt::print("  proof (present)       {:>10.0f} bytes average, {:.1f} siblings\n",
+             static_cast<double>(proof_bytes) / proofs, static_cast<double>(depth) / proofs);
+  fmt::print("  proof (absent)        {:>10.0f} bytes average\n", static_cast<double>(absent_bytes) / proofs);
+  fmt::print("  prove                 {:>10.0f} proofs/s (two per round)\n", 2 * proofs / prove);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> size_t { return i + 1 < argc ? std::stoull(argv[++i]) : 0; };
+    if (a == "--smoke") {
+      args.smoke = true;
+      args.txs = 2000;
+    } else if (a == "--txs") {
+      args.txs = value();
+    } else if (a == "--accounts") {
+      args.accounts = value();
+    } else if (a == "--threads") {
+      args.threads = static_cast<unsigned>(value());
+    } else {
+      fmt::print(stderr, "usage: chain_bench [--smoke] [--txs N] [--accounts N] [--threads N]\n");
+      return 2;
+    }
+  }
+  try {
+    InitCrypto();
+    fmt::print("hardware threads: {}\n", std::thread::hardware_concurrency());
+    SpendImport(args);
+    StateTree(args);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "chain_bench: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}
