@@ -9,6 +9,9 @@
 
 #include <bciin/abi.h>
 
+#include "device_manager.hpp"
+#include "devices_service.hpp"
+
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <fmt/format.h>
 
@@ -23,7 +26,7 @@ namespace {
 
 // The plugins a node runs when its configuration names none: a devnet that stores its chain in
 // leveldb and seals blocks with the development authority.
-const std::vector<std::string> kDefaultPlugins = {"storage-leveldb", "consensus-dev"};
+const std::vector<std::string> kDefaultPlugins = {"chain", "storage-leveldb", "consensus-dev"};
 
 std::filesystem::path DefaultPluginDir() {
   // Installed and build trees share one layout: bin/bciin-node beside lib/bciin/plugins.
@@ -150,6 +153,15 @@ int RunNode(int argc, const char* const argv[], const std::vector<const bciin_pl
   std::vector<const Manifest*> ordered;
   for (size_t i : order) ordered.push_back(enabled[i]);
 
+  std::vector<devices::ConfigItem> device_items;
+  for (const auto& d : settings.devices) {
+    device_items.push_back({"device." + d.name, "driver", d.driver, d.where});
+    for (const auto& e : d.options)
+      device_items.push_back({e.section, e.key, e.value, node.file ? node.file->Where(e.line) : d.where});
+  }
+  std::vector<devices::DeviceSpec> device_specs;
+  if (Status s = devices::ParseDeviceSections(device_items, &device_specs); !s.ok()) return Fail(log, kExitConfig, s);
+
   PluginRuntime runtime(&log, node.data_dir, std::move(settings));
   if (Status s = runtime.Load(ordered); !s.ok()) return Fail(log, kExitPluginLoad, s);
 
@@ -164,17 +176,39 @@ int RunNode(int argc, const char* const argv[], const std::vector<const bciin_pl
   std::filesystem::create_directories(node.data_dir, ec);
   if (ec) return Fail(log, kExitConfig, Status::IoError("data-dir " + node.data_dir.string() + ": " + ec.message()));
 
+  // The device manager: drivers run in bciin-device-worker processes, supervised; plugins reach
+  // it through the host service bciin.devices/1.
+  devices::ManagerOptions device_options;
+  device_options.worker_path = boost::dll::program_location().parent_path().string() + "/bciin-device-worker";
+  device_options.data_dir = node.data_dir.string();
+  for (const auto& [id, entry] : catalog.entries())
+    if (!entry.manifest.builtin) device_options.driver_libraries[id] = entry.manifest.library;
+  devices::DeviceManager device_manager(
+      device_options,
+      [&runtime](const std::string& topic, const nlohmann::json& payload) { runtime.bus().Publish(topic, payload.dump()); },
+      [&log](bciin_log_level level, const std::string& m) { log.Write(level, "devices", m); });
+  if (Status s = device_manager.Configure(device_specs); !s.ok()) return Fail(log, kExitConfig, s);
+  devices::DevicesService devices_service(&device_manager);
+  runtime.RegisterHostService(devices_service.header(), BCIIN_DEVICES_SERVICE_VERSION);
+
   if (Status s = runtime.CreateAll(); !s.ok()) return Fail(log, kExitPluginStart, s);
   if (Status s = runtime.StartAll(); !s.ok()) {
     runtime.DestroyAll();
     return Fail(log, kExitPluginStart, s);
   }
+  if (Status s = device_manager.Start(); !s.ok()) {
+    runtime.StopAll();
+    runtime.DestroyAll();
+    return Fail(log, kExitRuntimeError, s.WithContext("device manager"));
+  }
   auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  log.Info("started: {} plugin(s) in {:.1f} ms; data-dir {}", ordered.size(), ms, node.data_dir.string());
+  log.Info("started: {} plugin(s), {} device(s) in {:.1f} ms; data-dir {}", ordered.size(), device_specs.size(), ms,
+           node.data_dir.string());
 
   int sig = 0;
   sigwait(&signals, &sig);
   log.Info("received {}, shutting down", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  device_manager.Stop();
   runtime.StopAll();
   runtime.DestroyAll();
   log.Info("stopped");

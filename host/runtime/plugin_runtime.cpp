@@ -235,6 +235,18 @@ const bciin_service_header* PluginRuntime::FindService(const std::string& id, co
   return nullptr;
 }
 
+std::vector<const bciin_service_header*> PluginRuntime::FindAllServices(const std::string& id,
+                                                                       const std::string& min_version) const {
+  std::vector<const bciin_service_header*> out;
+  Version min;
+  if (!ParseVersion(min_version, &min).ok()) return out;
+  std::lock_guard lock(services_mu_);
+  auto [begin, end] = services_.equal_range(id);  // equal keys keep insertion order
+  for (auto it = begin; it != end; ++it)
+    if (!(it->second.version < min)) out.push_back(it->second.header);
+  return out;
+}
+
 PluginRuntime* PluginRuntime::FromHandle(bciin_host* host) { return host->runtime; }
 
 const std::string& PluginRuntime::PluginIdOf(bciin_host* host) { return HostCalls::Plugin(host).id(); }

@@ -49,6 +49,9 @@ class PluginRuntime {
 
   // The service `id` at version >= min_version from a created plugin, or nullptr.
   const bciin_service_header* FindService(const std::string& id, const std::string& min_version) const;
+  // Every service `id` at version >= min_version from created plugins, in creation order.
+  std::vector<const bciin_service_header*> FindAllServices(const std::string& id,
+                                                           const std::string& min_version = "0.0.0") const;
   EventBus& bus() { return bus_; }
   WorkPool& pool() { return pool_; }
   Logger& logger() { return *logger_; }
