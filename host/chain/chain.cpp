@@ -1,5 +1,7 @@
 #include "chain.h"
 
+#include "tx_checks.h"
+
 #include <bciin/chain/address.h>
 #include <bciin/chain/hash.h>
 
@@ -46,23 +48,6 @@ bciin_consensus_header ToConsensus(const Header& h, const Hash& hash, const Hash
   c.fields = {h.consensus.data(), h.consensus.size()};
   c.seal = {h.seal.data(), h.seal.size()};
   return c;
-}
-
-// Runs fn(i) for i in [0, n) on up to `threads` threads.
-void ParallelFor(size_t n, unsigned threads, const std::function<void(size_t)>& fn) {
-  if (threads <= 1 || n < 16) {
-    for (size_t i = 0; i < n; ++i) fn(i);
-    return;
-  }
-  threads = static_cast<unsigned>(std::min<size_t>(threads, n / 8));
-  std::vector<std::thread> pool;
-  const size_t chunk = (n + threads - 1) / threads;
-  for (unsigned t = 1; t < threads; ++t)
-    pool.emplace_back([&, t] {
-      for (size_t i = t * chunk; i < std::min(n, (t + 1) * chunk); ++i) fn(i);
-    });
-  for (size_t i = 0; i < std::min(n, chunk); ++i) fn(i);
-  for (auto& th : pool) th.join();
 }
 
 }  // namespace
@@ -367,7 +352,8 @@ Status Chain::SubmitLocked(const SignedTx& stx, size_t size, Hash* tx_hash) {
 
 Status Chain::Execute(const Header& /*parent*/, const BlockMeta& parent_meta, const BlockEnv& env,
                       const std::vector<SignedTx>& txs, const std::vector<Hash>& hashes,
-                      const std::vector<uint64_t>& intrinsic, bool strict, std::vector<bool>* keep,
+                      const std::function<Status(size_t, uint64_t*)>& ready, bool strict,
+                      std::vector<bool>* keep,
                       std::vector<TxOutcome>* outcomes, uint64_t* gas_used, StateRoots* roots,
                       std::vector<std::pair<Hash, Bytes>>* nodes) const {
   StateView view(db_.get(), parent_meta.roots);
@@ -381,8 +367,14 @@ Status Chain::Execute(const Header& /*parent*/, const BlockMeta& parent_meta, co
       if (strict) return Status::Rejected("the block's transactions exceed the block gas limit");
       continue;
     }
+    uint64_t intrinsic = 0;
+    Status s = ready(i, &intrinsic);
+    if (!s.ok()) {
+      if (strict) return s.WithContext("transaction " + std::to_string(i) + " (" + TxId(hashes[i]) + ")");
+      continue;
+    }
     TxOutcome outcome;
-    Status s = executor_->ApplyTx(env, txs[i], hashes[i], intrinsic[i], view, &outcome);
+    s = executor_->ApplyTx(env, txs[i], hashes[i], intrinsic, view, &outcome);
     if (!s.ok()) {
       if (strict) return s.WithContext("transaction " + std::to_string(i) + " (" + TxId(hashes[i]) + ")");
       continue;
@@ -487,7 +479,11 @@ Status Chain::BuildLocked(const PublicKey& beneficiary, uint64_t time_ms, std::v
   std::vector<TxOutcome> outcomes;
   uint64_t gas_used = 0;
   StateRoots roots;
-  BCIIN_RETURN_IF_ERROR(Execute(parent, head_meta_, env, txs, hashes, intrinsic, false, &keep,
+  auto ready = [&](size_t i, uint64_t* gas) {
+    *gas = intrinsic[i];
+    return Status();
+  };
+  BCIIN_RETURN_IF_ERROR(Execute(parent, head_meta_, env, txs, hashes, ready, false, &keep,
                                 &outcomes, &gas_used, &roots, nullptr));
   Block b;
   std::vector<Hash> kept;
@@ -558,26 +554,26 @@ Status Chain::ImportBlock(const Block& block, ImportResult* result) {
                                    " bytes, the limit is " + std::to_string(params().max_block_bytes));
   const size_t n = block.txs.size();
   std::vector<Hash> hashes(n);
-  std::vector<uint64_t> intrinsic(n);
-  std::vector<Status> errors(n);
-  ParallelFor(n, options_.verify_threads, [&](size_t i) {
-    const SignedTx& stx = block.txs[i];
-    Bytes enc = Encode(stx);
+  std::vector<size_t> sizes(n);
+  for (size_t i = 0; i < n; ++i) {
+    Bytes enc = Encode(block.txs[i]);
     hashes[i] = Blake2b256(enc);
-    errors[i] = Prepare(stx, enc.size(), &intrinsic[i]);
-  });
-  for (size_t i = 0; i < n; ++i)
-    if (!errors[i].ok()) return errors[i].WithContext("transaction " + std::to_string(i) + " (" + TxId(hashes[i]) + ")");
+    sizes[i] = enc.size();
+  }
   if (TxRoot(hashes) != block.header.tx_root) return Status::Rejected("wrong transaction root");
   std::set<Hash> unique(hashes.begin(), hashes.end());
   if (unique.size() != n) return Status::Rejected("a transaction appears twice in the block");
-
+  // Formats and signatures are checked by workers while the transactions execute in order.
+  ParallelTxChecks checks(
+      n, [&](size_t i, uint64_t* gas) { return Prepare(block.txs[i], sizes[i], gas); },
+      options_.verify_threads > 1 ? options_.verify_threads - 1 : 0);
+  auto ready = [&](size_t i, uint64_t* gas) { return checks.Wait(i, gas); };
   std::lock_guard<std::mutex> lock(mu_);
-  return ImportLocked(block, hashes, intrinsic, result);
+  return ImportLocked(block, hashes, ready, result);
 }
 
 Status Chain::ImportLocked(const Block& block, const std::vector<Hash>& hashes,
-                           const std::vector<uint64_t>& intrinsic, ImportResult* result) {
+                           const std::function<Status(size_t, uint64_t*)>& ready, ImportResult* result) {
   const Header& h = block.header;
   const Hash hash = h.BlockHash();
   result->hash = hash;
@@ -617,7 +613,7 @@ Status Chain::ImportLocked(const Block& block, const std::vector<Hash>& hashes,
   BlockMeta meta;
   uint64_t gas_used = 0;
   std::vector<std::pair<Hash, Bytes>> nodes;
-  BCIIN_RETURN_IF_ERROR(Execute(parent, parent_meta, env, block.txs, hashes, intrinsic, true, nullptr,
+  BCIIN_RETURN_IF_ERROR(Execute(parent, parent_meta, env, block.txs, hashes, ready, true, nullptr,
                                 &meta.outcomes, &gas_used, &meta.roots, &nodes));
   if (meta.roots.Root() != h.state_root) return Status::Rejected("wrong state root");
   if (gas_used != h.gas_used) return Status::Rejected("wrong gas used");

@@ -131,13 +131,15 @@ class Chain {
   Status HeaderAt(const Header& tip, uint64_t height, Header* out) const;
   bool OnMainChain(const Header& h, const Hash& hash) const;
   sdk::AncestorFn Ancestors(const Header& tip, Header* scratch) const;
+  // `ready(i, &intrinsic_gas)` gives transaction i's stateless check (and waits for it).
   Status Execute(const Header& parent, const BlockMeta& parent_meta, const BlockEnv& env,
                  const std::vector<SignedTx>& txs, const std::vector<Hash>& hashes,
-                 const std::vector<uint64_t>& intrinsic, bool strict, std::vector<bool>* keep,
+                 const std::function<Status(size_t, uint64_t*)>& ready, bool strict,
+                 std::vector<bool>* keep,
                  std::vector<TxOutcome>* outcomes, uint64_t* gas_used, StateRoots* roots,
                  std::vector<std::pair<Hash, Bytes>>* nodes) const;
   Status ImportLocked(const Block& block, const std::vector<Hash>& hashes,
-                      const std::vector<uint64_t>& intrinsic, ImportResult* result);
+                      const std::function<Status(size_t, uint64_t*)>& ready, ImportResult* result);
   Status ReorgMempool(const Hash& old_head, const Header& old_header, const Hash& ancestor,
                       const std::vector<Hash>& new_branch);
   void RefreshMempool();
