@@ -19,6 +19,7 @@
 
 namespace po = boost::program_options;
 using namespace bciin::cuckoo;
+using bciin::Status;
 
 namespace {
 
@@ -124,8 +125,8 @@ int main(int argc, char** argv) {
         o.edge_bits = bits;
         o.threads = t;
         std::unique_ptr<Solver> solver;
-        if (Status s = create_solver(o, &solver); !s.is_ok()) {
-          fmt::print(stderr, "skipping {} at {} bits: {}\n", solver_kind_name(kind), bits, s.to_string());
+        if (Status s = create_solver(o, &solver); !s.ok()) {
+          fmt::print(stderr, "skipping {} at {} bits: {}\n", solver_kind_name(kind), bits, s.ToString());
           continue;
         }
         std::atomic<bool> cancel{false};
@@ -139,8 +140,8 @@ int main(int argc, char** argv) {
           const auto t0 = std::chrono::steady_clock::now();
           const Status s = solver->solve(keys, &cancel, &proofs, &st);
           total += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-          if (!s.is_ok()) {
-            fmt::print(stderr, "solve failed: {}\n", s.to_string());
+          if (!s.ok()) {
+            fmt::print(stderr, "solve failed: {}\n", s.ToString());
             return 1;
           }
           peak = std::max(peak, st.peak_bytes);

@@ -63,4 +63,12 @@ U256 work_for_compact(uint32_t compact) {
   return target ? work_for_target(*target) : U256(0);
 }
 
+uint64_t block_weight(uint32_t compact) {
+  const std::optional<U256> target = compact_to_target(compact);
+  if (!target) return 0;
+  const U256 w = work_for_target(*target >> 16);
+  if (w.limb(1) | w.limb(2) | w.limb(3)) return UINT64_MAX;
+  return w.limb(0);
+}
+
 }  // namespace bciin::cuckoo

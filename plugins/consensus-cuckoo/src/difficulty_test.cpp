@@ -104,5 +104,16 @@ TEST(Work, AeternityDifficultyVector) {
   EXPECT_EQ(scaled.to_decimal(), "1175073517793766964014");
 }
 
+TEST(BlockWeight, ProportionalToWorkWithSixteenMoreBits) {
+  EXPECT_EQ(block_weight(kHighestCompactTarget), 65537u);       // 2^32 / 0xffff, rounded down
+  EXPECT_EQ(work_for_compact(kHighestCompactTarget), U256(1));  // what plain work cannot resolve
+  EXPECT_EQ(block_weight(0x207fffff), 131072u);                 // (2^23 - 1) * 2^232: just under 2^255
+  EXPECT_GT(block_weight(0x2067ffff), block_weight(0x207fffff));  // a harder target weighs more
+  EXPECT_EQ(block_weight(0x1f00ffff), 4295032833u);            // 0xffff * 2^224
+  EXPECT_EQ(block_weight(0x1d00ffff), 281479271743489u);        // Bitcoin's highest target: about 2^48
+  EXPECT_EQ(block_weight(0x1a00ffff), UINT64_MAX);              // below 2^208: saturates
+  EXPECT_EQ(block_weight(0x00800000), 0u);                      // invalid compact
+}
+
 }  // namespace
 }  // namespace bciin::cuckoo

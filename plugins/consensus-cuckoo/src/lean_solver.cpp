@@ -76,7 +76,7 @@ class LeanSolver final : public Solver {
     st.rounds = rounds;
     const auto t1 = std::chrono::steady_clock::now();
     st.trim_seconds = std::chrono::duration<double>(t1 - t0).count();
-    if (cancelled) return Status::cancelled();
+    if (cancelled) return Status::Cancelled("cancelled");
 
     // Hand the survivors, with both endpoints, to the exact finish.
     std::vector<SurvivorEdge> survivors;
@@ -99,13 +99,13 @@ class LeanSolver final : public Solver {
     flush();
     uint64_t search_bytes = 0;
     std::vector<Proof> cycles;
-    if (!find_cycles(survivors, &cycles, &st, cancel, &search_bytes)) return Status::cancelled();
+    if (!find_cycles(survivors, &cycles, &st, cancel, &search_bytes)) return Status::Cancelled("cancelled");
     for (const Proof& p : cycles)
       if (verify(keys, p, options_.edge_bits) == VerifyCode::kOk) proofs->push_back(p);
     st.peak_bytes = memory_bytes() + search_bytes;
     st.search_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-    if (proofs->size() != cycles.size()) return Status::internal("cycle search produced a proof that does not verify");
-    return Status::ok();
+    if (proofs->size() != cycles.size()) return Status::Internal("cycle search produced a proof that does not verify");
+    return Status();
   }
 
  private:

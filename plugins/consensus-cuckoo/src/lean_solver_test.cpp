@@ -29,10 +29,10 @@ TEST(LeanSolver, CancelledBeforeStart) {
   o.kind = kKind;
   o.edge_bits = 16;
   std::unique_ptr<Solver> solver;
-  ASSERT_TRUE(create_solver(o, &solver).is_ok());
+  ASSERT_TRUE(create_solver(o, &solver).ok());
   std::atomic<bool> cancel{true};
   std::vector<Proof> proofs;
-  EXPECT_TRUE(solver->solve(keys_for(Hash256{}, 1), &cancel, &proofs).is_cancelled());
+  EXPECT_TRUE(solver->solve(keys_for(Hash256{}, 1), &cancel, &proofs).is(BCIIN_ERR_CANCELLED));
   EXPECT_TRUE(proofs.empty());
 }
 
@@ -43,11 +43,11 @@ TEST(LeanSolver, MemoryCapTooSmallIsRefused) {
   o.memory_cap_bytes = 1024;
   std::unique_ptr<Solver> solver;
   const Status s = create_solver(o, &solver);
-  EXPECT_EQ(s.code(), Status::Code::kResourceExhausted);
+  EXPECT_EQ(s.code(), BCIIN_ERR_RESOURCE);
   EXPECT_NE(s.message().find("memory cap"), std::string::npos) << s.message();
   EXPECT_FALSE(solver);
   o.memory_cap_bytes = solver_memory_estimate(o);
-  EXPECT_TRUE(create_solver(o, &solver).is_ok());
+  EXPECT_TRUE(create_solver(o, &solver).ok());
   EXPECT_LE(solver->memory_bytes(), o.memory_cap_bytes);
 }
 
@@ -56,10 +56,10 @@ TEST(LeanSolver, RejectsBadOptions) {
   o.kind = kKind;
   o.edge_bits = 5;
   std::unique_ptr<Solver> solver;
-  EXPECT_EQ(create_solver(o, &solver).code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(create_solver(o, &solver).code(), BCIIN_ERR_INVALID_ARGUMENT);
   o.edge_bits = 16;
   o.threads = 0;
-  EXPECT_EQ(create_solver(o, &solver).code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(create_solver(o, &solver).code(), BCIIN_ERR_INVALID_ARGUMENT);
 }
 
 TEST(LeanSolver, ReusableAcrossGraphsAndThreadCountsAgree) {
@@ -67,17 +67,17 @@ TEST(LeanSolver, ReusableAcrossGraphsAndThreadCountsAgree) {
   o.kind = kKind;
   o.edge_bits = 13;
   std::unique_ptr<Solver> one;
-  ASSERT_TRUE(create_solver(o, &one).is_ok());
+  ASSERT_TRUE(create_solver(o, &one).ok());
   o.threads = 3;
   std::unique_ptr<Solver> three;
-  ASSERT_TRUE(create_solver(o, &three).is_ok());
+  ASSERT_TRUE(create_solver(o, &three).ok());
   std::atomic<bool> cancel{false};
   unsigned found = 0;
   for (uint32_t nonce = 40; nonce < 60; ++nonce) {
     const SipKeys keys = keys_for(Hash256{}, nonce);
     std::vector<Proof> a, b;
-    ASSERT_TRUE(one->solve(keys, &cancel, &a).is_ok());
-    ASSERT_TRUE(three->solve(keys, &cancel, &b).is_ok());
+    ASSERT_TRUE(one->solve(keys, &cancel, &a).ok());
+    ASSERT_TRUE(three->solve(keys, &cancel, &b).ok());
     EXPECT_EQ(a, b) << nonce;
     for (const Proof& p : a) EXPECT_EQ(verify(keys, p, 13), VerifyCode::kOk);
     found += static_cast<unsigned>(a.size());

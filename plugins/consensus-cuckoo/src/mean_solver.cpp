@@ -81,7 +81,7 @@ class MeanSolver final : public Solver {
     uint64_t alive = uint64_t{1} << geo_.n;
     unsigned rounds = 0;
     for (;;) {
-      if (cancelled()) return Status::cancelled();
+      if (cancelled()) return Status::Cancelled("cancelled");
       std::vector<uint64_t> survivors(options_.threads, 0);
       next_bucket_ = 0;
       run_parallel([&](unsigned t) { survivors[t] = trim_round(t); });
@@ -98,7 +98,7 @@ class MeanSolver final : public Solver {
     st.dropped_edges = dropped_.load();
     const auto t1 = std::chrono::steady_clock::now();
     st.trim_seconds = std::chrono::duration<double>(t1 - t0).count();
-    if (cancelled()) return Status::cancelled();
+    if (cancelled()) return Status::Cancelled("cancelled");
 
     // After an odd number of rounds the buckets are keyed by V (the last round trimmed U and re-keyed).
     const unsigned keyed_side = rounds & 1;
@@ -121,11 +121,11 @@ class MeanSolver final : public Solver {
     const std::vector<SurvivorEdge> positions = edges;  // find_cycles may reorder its input
     uint64_t search_bytes = positions.capacity() * sizeof(SurvivorEdge);
     std::vector<Proof> cycles;
-    if (!find_cycles(edges, &cycles, &st, cancel, &search_bytes)) return Status::cancelled();
-    if (!cycles.empty() && !recover(keys, positions, cycles, proofs, cancel)) return Status::cancelled();
+    if (!find_cycles(edges, &cycles, &st, cancel, &search_bytes)) return Status::Cancelled("cancelled");
+    if (!cycles.empty() && !recover(keys, positions, cycles, proofs, cancel)) return Status::Cancelled("cancelled");
     st.peak_bytes = memory_bytes() + search_bytes;
     st.search_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-    return Status::ok();
+    return Status();
   }
 
  private:

@@ -9,13 +9,13 @@
 namespace bciin::cuckoo {
 
 Status check_retarget_params(const RetargetParams& params) {
-  if (params.block_time_ms == 0) return Status::invalid_argument("block_time_ms must be positive");
-  if (params.window == 0) return Status::invalid_argument("window must be at least 1");
-  if (params.window > 10'000) return Status::invalid_argument("window above 10000 blocks");
-  if (params.block_time_ms > (uint64_t{1} << 40)) return Status::invalid_argument("block_time_ms too large");
+  if (params.block_time_ms == 0) return Status::InvalidArgument("block_time_ms must be positive");
+  if (params.window == 0) return Status::InvalidArgument("window must be at least 1");
+  if (params.window > 10'000) return Status::InvalidArgument("window above 10000 blocks");
+  if (params.block_time_ms > (uint64_t{1} << 40)) return Status::InvalidArgument("block_time_ms too large");
   if (!compact_to_target(params.highest_target))
-    return Status::invalid_argument(fmt::format("highest_target {:#010x} is not a valid compact", params.highest_target));
-  return Status::ok();
+    return Status::InvalidArgument(fmt::format("highest_target {:#010x} is not a valid compact", params.highest_target));
+  return Status();
 }
 
 uint32_t next_compact_target(std::span<const BlockTiming> recent, const RetargetParams& params) {

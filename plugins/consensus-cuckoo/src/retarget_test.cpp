@@ -23,16 +23,16 @@ RetargetParams params() {
 }
 
 TEST(Retarget, ChecksParams) {
-  EXPECT_TRUE(check_retarget_params(params()).is_ok());
+  EXPECT_TRUE(check_retarget_params(params()).ok());
   RetargetParams p = params();
   p.block_time_ms = 0;
-  EXPECT_FALSE(check_retarget_params(p).is_ok());
+  EXPECT_FALSE(check_retarget_params(p).ok());
   p = params();
   p.window = 0;
-  EXPECT_FALSE(check_retarget_params(p).is_ok());
+  EXPECT_FALSE(check_retarget_params(p).ok());
   p = params();
   p.highest_target = 0x04800000;
-  EXPECT_FALSE(check_retarget_params(p).is_ok());
+  EXPECT_FALSE(check_retarget_params(p).ok());
 }
 
 TEST(Retarget, YoungChainKeepsParentTarget) {

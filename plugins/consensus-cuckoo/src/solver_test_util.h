@@ -21,12 +21,12 @@ inline std::vector<Proof> solve_with(SolverKind kind, unsigned edge_bits, unsign
   o.threads = threads;
   std::unique_ptr<Solver> solver;
   const Status created = create_solver(o, &solver);
-  EXPECT_TRUE(created.is_ok()) << created.to_string();
+  EXPECT_TRUE(created.ok()) << created.ToString();
   std::vector<Proof> proofs;
   if (!solver) return proofs;
   std::atomic<bool> cancel{false};
   const Status s = solver->solve(keys, &cancel, &proofs, stats);
-  EXPECT_TRUE(s.is_ok()) << s.to_string();
+  EXPECT_TRUE(s.ok()) << s.ToString();
   for (const Proof& p : proofs) EXPECT_EQ(verify(keys, p, edge_bits), VerifyCode::kOk);
   return proofs;
 }

@@ -158,7 +158,7 @@ int cmd_solve(const std::vector<std::string>& args) {
     o.memory_cap_bytes = (*vm)["memory-cap"].as<uint64_t>() << 20;
     o.max_rounds = (*vm)["rounds"].as<unsigned>();
     std::unique_ptr<Solver> solver;
-    if (Status s = create_solver(o, &solver); !s.is_ok()) throw BadInput(s.to_string());
+    if (Status s = create_solver(o, &solver); !s.ok()) throw BadInput(s.ToString());
     fmt::print("{} solver, {} edge bits, {} thread(s), {:.1f} MiB\n", solver_kind_name(o.kind), o.edge_bits,
                o.threads, static_cast<double>(solver->memory_bytes()) / (1 << 20));
     Progress progress{(*vm)["progress"].as<bool>(), {}};
@@ -178,8 +178,8 @@ int cmd_solve(const std::vector<std::string>& args) {
       const Status s = solver->solve(keys, &cancel, &proofs, &st);
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - progress.start).count();
       total_seconds += seconds;
-      if (!s.is_ok()) {
-        fmt::print(stderr, "bciin-cuckoo solve: {}\n", s.to_string());
+      if (!s.ok()) {
+        fmt::print(stderr, "bciin-cuckoo solve: {}\n", s.ToString());
         return 2;
       }
       for (unsigned len = 2; len <= kProofSize / 2; ++len)

@@ -46,4 +46,11 @@ U256 work_for_target(const U256& target);
 // Work of a compact target; an invalid compact gives 0.
 U256 work_for_compact(uint32_t compact);
 
+// The fork-choice weight of a block as a 64-bit number (what bciin.consensus/1 reports): the work at
+// 2^-16 resolution, floor(2^256 / ((target >> 16) + 1)), saturating at 2^64 - 1. Plain work is 1 for
+// every target above 2^255 and so cannot tell easy targets apart (devnets, young chains); this keeps
+// 16 more bits and stays proportional to work. Saturation starts at targets below 2^208 (2^48 times
+// the work of the highest target). The highest target 0x2100ffff gives 65537; an invalid compact 0.
+uint64_t block_weight(uint32_t compact);
+
 }  // namespace bciin::cuckoo

@@ -13,7 +13,7 @@
 #include <cstdint>
 #include <span>
 
-#include "bciin/cuckoo/status.h"
+#include <bciin/sdk/status.hpp>
 #include "bciin/cuckoo/uint256.h"
 
 namespace bciin::cuckoo {
@@ -34,7 +34,7 @@ struct BlockTiming {
 Status check_retarget_params(const RetargetParams& params);
 
 // The compact target of the block that follows `recent` (oldest first, the parent last). Requires
-// check_retarget_params(params).is_ok() and at least one block in `recent`. Invalid compact targets in
+// check_retarget_params(params).ok() and at least one block in `recent`. Invalid compact targets in
 // `recent` are treated as the highest target.
 uint32_t next_compact_target(std::span<const BlockTiming> recent, const RetargetParams& params);
 

@@ -21,7 +21,7 @@
 
 #include "bciin/cuckoo/proof.h"
 #include "bciin/cuckoo/siphash.h"
-#include "bciin/cuckoo/status.h"
+#include <bciin/sdk/status.hpp>
 
 namespace bciin::cuckoo {
 
@@ -58,7 +58,7 @@ class Solver {
 
   // Solves the graph keyed by `keys`. On OK, *proofs holds every 42-cycle found, each sorted ascending,
   // the list sorted and free of duplicates, each verifying as VerifyCode::kOk. If `cancel` becomes true
-  // (checked between trimming rounds and during the search) returns Status::cancelled() and *proofs is
+  // (checked between trimming rounds and during the search) returns a Status with code BCIIN_ERR_CANCELLED and *proofs is
   // empty. `stats` may be null.
   virtual Status solve(const SipKeys& keys, const std::atomic<bool>* cancel, std::vector<Proof>* proofs,
                        SolveStats* stats = nullptr) = 0;
@@ -85,8 +85,8 @@ class Solver {
 // Returns 0 for options that create_solver would reject for another reason.
 uint64_t solver_memory_estimate(const SolverOptions& options);
 
-// Creates a solver and allocates its buffers. Fails with kInvalidArgument for unsupported edge bits or
-// zero threads, and kResourceExhausted when memory_cap_bytes is set and below solver_memory_estimate().
+// Creates a solver and allocates its buffers. Fails with BCIIN_ERR_INVALID_ARGUMENT for unsupported edge bits or
+// zero threads, and BCIIN_ERR_RESOURCE when memory_cap_bytes is set and below solver_memory_estimate().
 Status create_solver(const SolverOptions& options, std::unique_ptr<Solver>* solver);
 
 }  // namespace bciin::cuckoo
