@@ -102,6 +102,34 @@ TEST(Bombs, GiantDataSegmentTrapsOrRunsOutOfGas) {
   EXPECT_EQ(store.instantiate(fits.value(), linker, small).status().code(), ErrorCode::kTrapOutOfGas);
 }
 
+TEST(Bombs, ManyFunctionsWithManyLocalsDecodeInBoundedMemory) {
+  // 10000 functions declaring 50000 locals each: 6 bytes per body, 5e8 locals if expanded.
+  const uint32_t n = 10000;
+  std::vector<uint8_t> m = {0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00};
+  section(m, 1, {0x01, 0x60, 0x00, 0x00});
+  std::vector<uint8_t> functions;
+  leb(functions, n);
+  functions.resize(functions.size() + n, 0x00);
+  section(m, 3, functions);
+  std::vector<uint8_t> code;
+  leb(code, n);
+  for (uint32_t i = 0; i < n; ++i) code.insert(code.end(), {0x06, 0x01, 0xD0, 0x86, 0x03, 0x7F, 0x0B});
+  section(m, 10, code);
+  auto compiled = compile(m);
+  ASSERT_TRUE(compiled.ok()) << compiled.status().ToString();
+  EXPECT_EQ(compiled.value()->functions[0].num_locals, 50000u);
+}
+
+TEST(Bombs, LocalsArePaidForOnEveryCall) {
+  std::string locals;
+  for (int i = 0; i < 40000; ++i) locals += " i64";
+  auto l = load(wat("(module (func (export \"f\") (local" + locals + ")))"));
+  ASSERT_TRUE(l.status.ok()) << l.status.ToString();
+  GasMeter gas(1'000'000);
+  ASSERT_TRUE(run(l, "f", gas).ok());
+  EXPECT_GE(gas.used(), 40000u);
+}
+
 TEST(Bombs, OversizedModulesAndBodiesAreRefusedAtDecode) {
   CompileOptions options;
   options.limits.max_module_size = 1 << 20;

@@ -301,8 +301,9 @@ class Decoder {
           fail(total > 0xFFFFFFFFull ? ErrorCode::kMalformed : ErrorCode::kLimitExceeded, "too many locals", at);
         }
         ValueType t = value_type(b);
-        body.locals.insert(body.locals.end(), count, t);
+        if (count > 0) body.local_runs.emplace_back(count, t);
       }
+      body.num_locals = static_cast<uint32_t>(total);
       body.code_begin = static_cast<uint32_t>(b.pos());
       body.code_end = static_cast<uint32_t>(b.end());
       if (body.code_begin >= body.code_end) fail(ErrorCode::kMalformed, "unexpected end", b.pos());

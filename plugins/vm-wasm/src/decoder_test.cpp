@@ -138,7 +138,9 @@ TEST(Decoder, DecodesTheModuleStructure) {
   EXPECT_TRUE(m.globals[0].type.mutable_);
   EXPECT_EQ(m.globals[0].init.value, 7u);
   ASSERT_EQ(m.bodies.size(), 1u);
-  EXPECT_EQ(m.bodies[0].locals.size(), 2u);
+  EXPECT_EQ(m.bodies[0].num_locals, 2u);
+  ASSERT_EQ(m.bodies[0].local_runs.size(), 2u);
+  EXPECT_EQ(m.bodies[0].local_runs[1].second, ValueType::kI64);
   EXPECT_EQ(m.exports.size(), 2u);
   EXPECT_EQ(*m.start, 1u);
   ASSERT_EQ(m.data.size(), 1u);

@@ -51,20 +51,22 @@ class FunctionCompiler {
         r_(m.bytes.data(), body_.code_begin, body_.code_end) {
     out_.type_index = m.function_types[m.num_imported_functions + defined_index];
     out_.num_params = static_cast<uint32_t>(type_.params.size());
-    out_.num_locals = static_cast<uint32_t>(body_.locals.size());
+    out_.num_locals = body_.num_locals;
     out_.num_results = static_cast<uint32_t>(type_.results.size());
     if (uint64_t{out_.num_params} + out_.num_locals > o.limits.max_locals) {
       fail(ErrorCode::kLimitExceeded, "too many locals", body_.code_begin);
     }
     locals_.reserve(out_.num_params + out_.num_locals);
     for (ValueType t : type_.params) locals_.push_back(static_cast<VT>(t));
-    for (ValueType t : body_.locals) locals_.push_back(static_cast<VT>(t));
+    for (const auto& [count, t] : body_.local_runs) locals_.insert(locals_.end(), count, static_cast<VT>(t));
   }
 
   void run() {
     code_.reserve((body_.code_end - body_.code_begin) * 2 + 8);
     ctrls_.emplace_back(0x00, std::span<const ValueType>(), type_.results, 0);
     begin_block();
+    // Entering a function zeroes its locals: one unit of gas per declared local.
+    if (gas_slot_ != kNoSlot && !options_.unit_gas) code_[gas_slot_] += static_cast<uint32_t>(out_.num_locals * kGasPerLocal);
     while (!ctrls_.empty()) {
       if (r_.at_end()) fail(ErrorCode::kMalformed, "unexpected end of section or function", r_.pos());
       instruction();

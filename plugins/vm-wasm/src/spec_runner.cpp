@@ -37,7 +37,8 @@ struct ModuleSlot {
 
 class SpecRunner {
  public:
-  SpecRunner(std::string dir, SpecFileResult* result) : dir_(std::move(dir)), result_(*result), linker_(&hosts_) {
+  SpecRunner(std::string dir, SpecFileResult* result, const CompileOptions& options)
+      : dir_(std::move(dir)), result_(*result), options_(options), linker_(&hosts_) {
     RuntimeLimits limits;
     limits.max_memory_pages = 65536;  // the spec's own bound; tests only grow a little
     limits.max_call_depth = 1024;
@@ -91,7 +92,7 @@ class SpecRunner {
 
   // Compiles and instantiates; on success `*slot` holds the instance.
   Result<Instance*> instantiate(const std::vector<uint8_t>& bytes, std::string* skip_reason) {
-    auto compiled = compile(bytes);
+    auto compiled = compile(bytes, options_);
     if (!compiled.ok()) {
       if (compiled.status().code() == ErrorCode::kUnsupported) *skip_reason = compiled.status().ToString();
       return compiled.status();
@@ -141,13 +142,13 @@ class SpecRunner {
     if (type == "assert_uninstantiable") return uninstantiable(cmd);
     if (type == "assert_invalid" || type == "assert_malformed") {
       if (cmd.value("module_type", "binary") != "binary") return skip("text");
-      auto compiled = compile(module_bytes(cmd));
+      auto compiled = compile(module_bytes(cmd), options_);
       if (compiled.ok()) return failure(fmt::format("accepted a module expected to be refused ({})",
                                                     cmd.value("text", "")));
       return pass();
     }
     if (type == "assert_unlinkable") {
-      auto compiled = compile(module_bytes(cmd));
+      auto compiled = compile(module_bytes(cmd), options_);
       if (!compiled.ok()) {
         if (compiled.status().code() == ErrorCode::kUnsupported) return skip(compiled.status().ToString());
         return failure("refused at compile: " + compiled.status().ToString());
@@ -263,6 +264,7 @@ class SpecRunner {
 
   std::string dir_;
   SpecFileResult& result_;
+  CompileOptions options_;
   HostFunctionRegistry hosts_;
   std::unique_ptr<Store> store_;
   Linker linker_;
@@ -273,7 +275,8 @@ class SpecRunner {
 
 }  // namespace
 
-SpecFileResult run_spec_file(const std::string& wast_path, const std::string& work_dir) {
+SpecFileResult run_spec_file(const std::string& wast_path, const std::string& work_dir,
+                             const CompileOptions& options) {
   SpecFileResult result;
   std::filesystem::path wast(wast_path);
   result.file = wast.filename().string();
@@ -288,7 +291,7 @@ SpecFileResult run_spec_file(const std::string& wast_path, const std::string& wo
   }
   std::ifstream in(json_path);
   json script = json::parse(in);
-  SpecRunner(work_dir, &result).run(script);
+  SpecRunner(work_dir, &result, options).run(script);
   return result;
 }
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "bciin/wasm/options.h"
+
 namespace bciin::wasm::testing {
 
 struct SpecFileResult {
@@ -19,6 +21,8 @@ struct SpecFileResult {
   std::map<std::string, int> skip_reasons;
 };
 
-SpecFileResult run_spec_file(const std::string& wast_path, const std::string& work_dir);
+// Commands run on modules compiled with `options` (metering on by default, as contracts run).
+SpecFileResult run_spec_file(const std::string& wast_path, const std::string& work_dir,
+                             const CompileOptions& options = {});
 
 }  // namespace bciin::wasm::testing

@@ -21,12 +21,17 @@ std::string spec_dir() {
   return std::string(shared ? shared : "../shared/data") + "/wasm-spec";
 }
 
-TEST(SpecTest, AllFilesPassTheirSupportedCommands) {
+std::vector<std::string> spec_files() {
   std::vector<std::string> files;
   for (const auto& entry : std::filesystem::directory_iterator(spec_dir())) {
     if (entry.path().extension() == ".wast") files.push_back(entry.path().string());
   }
   std::sort(files.begin(), files.end());
+  return files;
+}
+
+TEST(SpecTest, AllFilesPassTheirSupportedCommands) {
+  std::vector<std::string> files = spec_files();
   ASSERT_FALSE(files.empty()) << "no .wast files in " << spec_dir();
 
   std::string table = "| File | Passed | Skipped | Failed | Text-only (n/a) |\n|---|---:|---:|---:|---:|\n";
@@ -50,6 +55,20 @@ TEST(SpecTest, AllFilesPassTheirSupportedCommands) {
   fmt::print("{}", table);
   if (const char* build = std::getenv("BCIIN_BUILD_DIR")) {
     std::ofstream(std::string(build) + "/wasm-spec-results.md") << table;
+  }
+}
+
+// The unmetered translation takes other code paths (plain branches, no Gas): it must agree too.
+TEST(SpecTest, UnmeteredTranslationPassesToo) {
+  std::vector<std::string> files = spec_files();
+  ASSERT_FALSE(files.empty());
+  CompileOptions unmetered;
+  unmetered.metering = false;
+  for (const std::string& file : files) {
+    TempDir dir;
+    SpecFileResult r = run_spec_file(file, dir.path(), unmetered);
+    EXPECT_EQ(r.failed, 0) << r.file;
+    for (size_t i = 0; i < r.failures.size() && i < 20; ++i) ADD_FAILURE() << r.file << " " << r.failures[i];
   }
 }
 

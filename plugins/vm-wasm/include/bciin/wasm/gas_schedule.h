@@ -10,6 +10,7 @@ inline constexpr uint64_t kGasPerMemoryPage = 1000;    // memory.grow, and initi
 inline constexpr uint64_t kGasPerHostCall = 10;        // on top of what the host function charges
 inline constexpr uint64_t kGasPerDataByte8 = 1;        // per 8 bytes of data segments, at instantiation
 inline constexpr uint64_t kGasPerTableElement = 1;     // per table slot, at instantiation
+inline constexpr uint64_t kGasPerLocal = 1;            // per declared local, on every function entry
 
 // Static cost of one instruction, by its first opcode byte.
 constexpr uint32_t instruction_gas(uint8_t opcode) {

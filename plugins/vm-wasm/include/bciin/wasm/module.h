@@ -57,7 +57,10 @@ struct DataSegment {
 };
 
 struct FunctionBody {
-  std::vector<ValueType> locals;  // declared locals, expanded (params not included)
+  // Declared locals as (count, type) runs, as encoded: a run is expanded only while its function
+  // is translated, so many functions with many locals cannot blow up memory at decode.
+  std::vector<std::pair<uint32_t, ValueType>> local_runs;
+  uint32_t num_locals = 0;  // total over the runs (params not included)
   uint32_t code_begin = 0;        // offset of the first instruction in Module::bytes
   uint32_t code_end = 0;          // one past the final `end`
 };

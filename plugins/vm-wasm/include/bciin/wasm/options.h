@@ -17,8 +17,8 @@ struct Features {
 struct DecodeLimits {
   uint32_t max_module_size = 16u << 20;
   uint32_t max_types = 10000;
-  uint32_t max_type_params = 1000;
-  uint32_t max_type_results = 1000;
+  uint32_t max_type_params = 128;   // also bounds validation work per call instruction
+  uint32_t max_type_results = 16;   // and per br_table entry
   uint32_t max_imports = 10000;
   uint32_t max_functions = 100000;
   uint32_t max_globals = 10000;
