@@ -247,7 +247,7 @@ void GrblController::OnAlarm(int code, Clock::time_point now) {
     Changed();  // the reset we sent stopped motion: expected
     return;
   }
-  snap_.message = DescribeAlarm(code) + (IsCriticalAlarm(code) ? "; reset to continue" : "");
+  snap_.message = fmt::format("{}{}", DescribeAlarm(code), IsCriticalAlarm(code) ? "; reset to continue" : "");
   if (JobActive()) {
     stop_ = Stop::kNone;
     FinishJob(JobPhase::kFailed, fmt::format("{} at line {}", DescribeAlarm(code), snap_.source_line), now);
@@ -273,7 +273,7 @@ void GrblController::OnTick(Clock::time_point now) {
   if (stop_ == Stop::kWaitHold && now >= stop_deadline_) StopStep(now);  // reset anyway
   if ((stop_ == Stop::kWaitBanner || stop_ == Stop::kUnlock) && now >= stop_deadline_) {
     stop_ = Stop::kNone;
-    FinishJob(stop_final_, stop_message_ + "; the controller did not confirm the reset", now);
+    FinishJob(stop_final_, fmt::format("{}; the controller did not confirm the reset", stop_message_), now);
   }
   if (command_in_flight_) {
     auto limit = command_ == "$H" ? options_.homing_timeout : options_.command_timeout;
@@ -323,7 +323,11 @@ void GrblController::Pump(Clock::time_point now) {
       ++snap_.lines_sent;
     }
     snap_.max_buffer_fill = std::max(snap_.max_buffer_fill, streamer_.max_fill());
-    if (!batch.empty()) Write(batch);
+    if (!batch.empty()) {
+      snap_.fill_sum += streamer_.in_flight_bytes();
+      ++snap_.fill_samples;
+      Write(batch);
+    }
     return;
   }
   bool job_streaming = snap_.job == JobPhase::kPaused || (snap_.job == JobPhase::kStopping && stop_ != Stop::kUnlock);
@@ -333,7 +337,7 @@ void GrblController::Pump(Clock::time_point now) {
   command_in_flight_ = true;
   command_sent_ = now;
   if (console_) console_(kSent, command_);
-  Write(command_ + "\n");
+  Write(fmt::format("{}\n", command_));
 }
 
 Status GrblController::StartJob(std::vector<JobLine> lines, uint64_t job_id, Clock::time_point now) {
@@ -342,7 +346,7 @@ Status GrblController::StartJob(std::vector<JobLine> lines, uint64_t job_id, Clo
   if (snap_.estopped) return Status::Rejected("emergency-stopped: reset the machine first");
   if (snap_.status.state == MachineState::kAlarm || snap_.alarm_locked)
     return Status::Rejected(fmt::format("the machine is in alarm{}: unlock ($X) or home ($H) first",
-                                        snap_.alarm ? " (" + DescribeAlarm(snap_.alarm) + ")" : ""));
+                                        snap_.alarm ? fmt::format(" ({})", DescribeAlarm(snap_.alarm)) : ""));
   if (command_in_flight_ || !commands_.empty()) return Status::Busy("a command is still running");
   if (lines.empty()) return Status::InvalidArgument("the job has no lines");
   for (const JobLine& l : lines)
@@ -396,7 +400,7 @@ void GrblController::BeginStop(JobPhase final_phase, std::string message, Clock:
   snap_.job = JobPhase::kStopping;
   stop_final_ = final_phase;
   stop_message_ = std::move(message);
-  snap_.message = stop_message_ + " (stopping)";
+  snap_.message = fmt::format("{} (stopping)", stop_message_);
   stop_ = Stop::kWaitHold;
   stop_deadline_ = now + options_.hold_timeout;
   if (!was_paused) Write("!");

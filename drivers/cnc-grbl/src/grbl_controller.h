@@ -90,6 +90,8 @@ struct ControllerSnapshot {
   Clock::time_point job_started{};
   Clock::time_point job_ended{};
   size_t max_buffer_fill = 0;      // highest bytes in flight in GRBL's RX buffer, all jobs
+  uint64_t fill_sum = 0;           // bytes in flight after each top-up while streaming, summed
+  uint64_t fill_samples = 0;       // ... and counted: fill_sum / fill_samples = the fill kept
 };
 
 class GrblController {

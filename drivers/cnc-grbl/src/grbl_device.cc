@@ -59,6 +59,7 @@ GrblDevice::GrblDevice(const sdk::DeviceConfig& config, sdk::DeviceEvents events
   settings_.baud = config_.baud ? config_.baud : 115200;
   settings_.exclusive = config_.GetBool("exclusive", true);
   reconnect_interval_ = milliseconds(static_cast<long>(config_.GetNumber("reconnect_interval_ms", 500)));
+  progress_interval_ = milliseconds(static_cast<long>(config_.GetNumber("progress_interval_ms", 250)));
   controller_.set_console([this](int direction, const std::string& line) {
     console_out_.emplace_back(direction, line);
   });
@@ -78,6 +79,13 @@ Status GrblDevice::Write(std::string_view bytes) {
 void GrblDevice::Run() {
   uint64_t seen_version = ~0ull;
   uint64_t seen_status = 0;
+  // What was last sent, so that only changes go out (and progress at most every interval, or
+  // at once when the job's state changes).
+  sdk::DeviceStatus sent_status;
+  sent_status.state = static_cast<bciin_device_state>(-1);
+  bciin_job_state sent_job_state = BCIIN_JOB_NONE;
+  uint64_t sent_job_id = 0;
+  auto sent_progress_at = Clock::time_point();
   std::string line;
   while (!stop_) {
     if (!port_) {
@@ -101,6 +109,7 @@ void GrblDevice::Run() {
     bool changed = false;
     sdk::DeviceStatus status;
     sdk::JobProgress progress;
+    progress.job_id = 0;
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto now = Clock::now();
@@ -125,7 +134,7 @@ void GrblDevice::Run() {
       if (snap.job == JobPhase::kCompleted && copy_ < copies_) {
         ++copy_;
         Status next = controller_.StartJob(job_lines_, snap.job_id, now);
-        if (!next.ok()) Log(BCIIN_LOG_ERROR, "copy " + std::to_string(copy_) + ": " + next.ToString());
+        if (!next.ok()) Log(BCIIN_LOG_ERROR, fmt::format("copy {}: {}", copy_, next.ToString()));
       }
       if (controller_.version() != seen_version) {
         seen_version = controller_.version();
@@ -136,13 +145,24 @@ void GrblDevice::Run() {
       if (controller_.status_count() != seen_status) {
         seen_status = controller_.status_count();
         telemetry = TelemetryLocked();
-        if (controller_.snapshot().job == JobPhase::kRunning) progress = ProgressLocked(), changed = true;
       }
       console.swap(console_out_);
     }
     if (changed) {
-      events_.State(status);
-      if (progress.job_id != 0) events_.Progress(progress);
+      if (status.state != sent_status.state || status.message != sent_status.message ||
+          status.job_id != sent_status.job_id || status.reconnects != sent_status.reconnects) {
+        sent_status = status;
+        events_.State(status);
+      }
+      auto now = Clock::now();
+      if (progress.job_id != 0 &&
+          (progress.state != sent_job_state || progress.job_id != sent_job_id ||
+           now - sent_progress_at >= progress_interval_)) {
+        sent_job_state = progress.state;
+        sent_job_id = progress.job_id;
+        sent_progress_at = now;
+        events_.Progress(progress);
+      }
     }
     if (!telemetry.empty()) events_.Telemetry(telemetry);
     for (const auto& [direction, text] : console) events_.Console(direction, text);
@@ -186,7 +206,7 @@ sdk::DeviceStatus GrblDevice::StatusLocked() const {
     out.state = BCIIN_DEVICE_PAUSED;
   } else if (s.status.state == MachineState::kAlarm || s.alarm_locked || s.critical_alarm) {
     out.state = BCIIN_DEVICE_ERROR;
-    if (s.alarm != 0) out.message = DescribeAlarm(s.alarm) + (s.critical_alarm ? "; reset to continue" : "");
+    if (s.alarm != 0) out.message = fmt::format("{}{}", DescribeAlarm(s.alarm), s.critical_alarm ? "; reset to continue" : "");
   } else {
     out.state = BCIIN_DEVICE_IDLE;
   }
@@ -224,11 +244,12 @@ std::vector<sdk::TelemetryValue> GrblDevice::TelemetryLocked() const {
   const StatusReport& r = s.status;
   auto ts = sdk::TelemetryValue::NowUs();
   std::vector<sdk::TelemetryValue> out;
-  sdk::TelemetryValue state;
-  state.name = "state";
-  state.unit = "1";
+  // Built through Number() (then retyped): assigning short literals to the fields trips a
+  // false -Wrestrict in g++ 12 at -O3.
+  sdk::TelemetryValue state = sdk::TelemetryValue::Number("state", "1", 0, ts);
   state.type = BCIIN_TELEMETRY_TEXT;
-  state.text = std::string(MachineStateName(r.state)) + (r.substate >= 0 ? ":" + std::to_string(r.substate) : "");
+  state.text = r.substate >= 0 ? fmt::format("{}:{}", MachineStateName(r.state), r.substate)
+                               : std::string(MachineStateName(r.state));
   state.timestamp_us = ts;
   out.push_back(state);
   const char* axes[] = {"x", "y", "z", "a", "b", "c"};

@@ -10,7 +10,8 @@
 // [device.NAME] options (all optional): poll_interval_ms (200, at least 200: <= 5 Hz),
 // status_timeout_ms (1000), missed_polls_offline (3), handshake_timeout_ms (2000),
 // hold_timeout_ms (10000), rx_buffer (128), rx_reserve (5), unlock_after_cancel (true),
-// reconnect_interval_ms (500), exclusive (true). Baud defaults to 115200.
+// reconnect_interval_ms (500), progress_interval_ms (250: at most one progress event per
+// interval, plus one on every change of the job's state), exclusive (true). Baud: 115200.
 #pragma once
 
 #include "grbl_controller.h"
@@ -65,6 +66,7 @@ class GrblDevice : public sdk::Device, private Transport {
   sdk::DeviceConfig config_;
   serial::PortSettings settings_;
   std::chrono::milliseconds reconnect_interval_{500};
+  std::chrono::milliseconds progress_interval_{250};
   sdk::DeviceEvents events_;
   LogFn log_;
 

@@ -87,12 +87,9 @@ void ModbusSensorDevice::Run() {
           telemetry.push_back(sdk::TelemetryValue::Number(c.name, c.unit, r.value, ts));
         }
         for (const auto& [id, st] : poller_.slaves()) {
-          sdk::TelemetryValue h;
-          h.name = fmt::format("slave{}.health", id);
-          h.unit = "1";
+          sdk::TelemetryValue h = sdk::TelemetryValue::Number(fmt::format("slave{}.health", id), "1", 0, ts);
           h.type = BCIIN_TELEMETRY_TEXT;
           h.text = std::string(HealthName(st.health));
-          h.timestamp_us = ts;
           telemetry.push_back(std::move(h));
         }
       }

@@ -179,17 +179,26 @@ void GrblSimMachine::Advance(Clock::time_point now) {
 
 void GrblSimMachine::RunPlanner(Clock::time_point now) {
   double budget = Seconds(now - last_advance_);
+  const double total = budget;
   if (state_ == State::kHold && !hold_complete_) budget = std::min(budget, Seconds(hold_done_at_ - last_advance_));
   if (state_ == State::kIdle && !planner_.empty()) state_ = State::kRun;  // cycle auto-start
   while (state_ == State::kRun || (state_ == State::kHold && !hold_complete_)) {
     if (planner_.empty()) {
-      if (state_ == State::kRun) state_ = State::kIdle;
+      if (state_ == State::kRun) {
+        state_ = State::kIdle;
+        ++stats_.starvations;
+      }
       break;
     }
     Block& b = planner_.front();
     if (b.done_s == 0 && options_.alarm_at_line != 0 && b.line_index == options_.alarm_at_line) {
       Alarm(options_.alarm_code, options_.alarm_code == 1 || options_.alarm_code == 2);
       return;
+    }
+    if (!block_started_) {
+      block_started_ = true;
+      first_block_start_ = last_advance_ + std::chrono::duration_cast<Clock::duration>(
+                                               std::chrono::duration<double>(total - budget));
     }
     double left = b.duration_s - b.done_s;
     if (left > budget) {
@@ -199,6 +208,7 @@ void GrblSimMachine::RunPlanner(Clock::time_point now) {
       break;
     }
     budget -= left;
+    stats_.exec_span_s = Seconds(last_advance_ - first_block_start_) + (total - budget);
     std::copy(std::begin(b.to), std::end(b.to), machine_);
     record_.push_back(std::move(b.line));
     ++stats_.lines_executed;

@@ -45,6 +45,11 @@ struct SimStats {
   uint64_t lines_executed = 0;   // blocks completed
   uint64_t resets = 0;
   uint64_t status_reports = 0;
+  // Wall seconds from the start of the first block to the end of the last one: the denominator
+  // of the streaming rate the host achieved (lines_executed / exec_span_s).
+  double exec_span_s = 0;
+  // Times the planner ran dry while running (the last block of a job counts once).
+  uint64_t starvations = 0;
 };
 
 class GrblSimMachine {
@@ -103,6 +108,8 @@ class GrblSimMachine {
   Clock::time_point hold_done_at_{};
   Clock::time_point home_done_at_{};
   Clock::time_point last_advance_{};
+  Clock::time_point first_block_start_{};
+  bool block_started_ = false;
   bool status_requested_ = false;
   int report_count_ = 0;
   std::string rx_;

@@ -55,9 +55,9 @@ void WriteStats(const std::string& path, const GrblSimMachine& m) {
     std::ofstream out(tmp, std::ios::trunc);
     out << fmt::format(
         "{{\"max_rx_fill\":{},\"overflow_bytes\":{},\"lines_received\":{},\"lines_executed\":{},"
-        "\"resets\":{},\"status_reports\":{},\"state\":\"{}\"}}\n",
+        "\"resets\":{},\"status_reports\":{},\"exec_span_s\":{:.6f},\"starvations\":{},\"state\":\"{}\"}}\n",
         s.max_rx_fill, s.overflow_bytes, s.lines_received, s.lines_executed, s.resets, s.status_reports,
-        m.StateName());
+        s.exec_span_s, s.starvations, m.StateName());
   }
   std::rename(tmp.c_str(), path.c_str());
 }
