@@ -82,7 +82,7 @@ void GrblDevice::Run() {
   // What was last sent, so that only changes go out (and progress at most every interval, or
   // at once when the job's state changes).
   sdk::DeviceStatus sent_status;
-  sent_status.state = static_cast<bciin_device_state>(-1);
+  bool status_sent = false;
   bciin_job_state sent_job_state = BCIIN_JOB_NONE;
   uint64_t sent_job_id = 0;
   auto sent_progress_at = Clock::time_point();
@@ -149,9 +149,10 @@ void GrblDevice::Run() {
       console.swap(console_out_);
     }
     if (changed) {
-      if (status.state != sent_status.state || status.message != sent_status.message ||
+      if (!status_sent || status.state != sent_status.state || status.message != sent_status.message ||
           status.job_id != sent_status.job_id || status.reconnects != sent_status.reconnects) {
         sent_status = status;
+        status_sent = true;
         events_.State(status);
       }
       auto now = Clock::now();
