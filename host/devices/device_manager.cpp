@@ -85,12 +85,13 @@ Status DeviceManager::Configure(std::vector<DeviceSpec> specs) {
   for (DeviceSpec& spec : specs) {
     if (devices_.count(spec.name)) return Status::AlreadyExists(fmt::format("device '{}' is configured twice", spec.name));
     auto d = std::make_unique<Device>();
-    d->plugin = options_.plugin_dir / (spec.driver + ".so");
+    auto known = options_.driver_libraries.find(spec.driver);
+    d->plugin = known != options_.driver_libraries.end() ? known->second : options_.plugin_dir / (spec.driver + ".so");
     if (!std::filesystem::exists(d->plugin)) {
       return Status::NotFound(fmt::format("device '{}': driver '{}' is not installed (no {})", spec.name, spec.driver,
                                           d->plugin.string()));
     }
-    std::filesystem::path manifest = options_.plugin_dir / (spec.driver + ".json");
+    std::filesystem::path manifest = d->plugin.parent_path() / (spec.driver + ".json");
     if (std::filesystem::exists(manifest)) {
       try {
         std::ifstream in(manifest);

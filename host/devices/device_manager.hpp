@@ -65,6 +65,9 @@ Status ParseDeviceSections(const std::vector<ConfigItem>& items, std::vector<Dev
 
 struct ManagerOptions {
   std::filesystem::path plugin_dir;   // where <driver>.so and <driver>.json are
+  // The node's plugin catalog: driver id -> its library, across every plugin-dir. A driver
+  // listed here is taken from there; others from plugin_dir.
+  std::map<std::string, std::filesystem::path> driver_libraries;
   std::filesystem::path worker_path;  // bciin-device-worker
   std::string data_dir = ".";
   Ms heartbeat_interval{500};

@@ -244,9 +244,10 @@ Status ResolvePluginSettings(const NodeSettings& node, const std::vector<const M
       DeviceSection& d = devices[name];
       if (d.driver.empty())
         return Status::InvalidArgument(d.where + ": [device." + name + "] has no 'driver = <plugin-id>'");
-      if (!by_id.count(d.driver))
+      // Drivers run in their own worker process, not in the node: installed is enough.
+      if (std::find(installed_ids.begin(), installed_ids.end(), d.driver) == installed_ids.end())
         return Status::InvalidArgument(d.where + ": [device." + name + "] names driver '" + d.driver +
-                                       "', which is not an enabled plugin (add 'plugin = " + d.driver + "')");
+                                       "', which is not installed in any plugin-dir");
       result.devices.push_back(std::move(d));
     }
   }

@@ -225,6 +225,16 @@ TEST_F(NodeBadInputTest, MalformedConfigLine) {
   EXPECT_OUTPUT(r, "node.ini:4: malformed line 'this line has no equals sign'");
 }
 
+TEST_F(NodeBadInputTest, DeviceWithoutDriverOrWithUnknownDriver) {
+  Install({"fixture-counter"});
+  auto r = NodeWithConfig("plugin = fixture-counter\n[device.printer1]\nport = /dev/null\n");
+  EXPECT_EQ(r.exit_code, kExitConfig);
+  EXPECT_OUTPUT(r, "node.ini:5: [device.printer1] has no 'driver = <plugin-id>'");
+  r = NodeWithConfig("plugin = fixture-counter\n[device.printer1]\ndriver = no-such-driver\n");
+  EXPECT_EQ(r.exit_code, kExitConfig);
+  EXPECT_OUTPUT(r, "[device.printer1] names driver 'no-such-driver', which is not installed in any plugin-dir");
+}
+
 TEST_F(NodeBadInputTest, MissingPluginDir) {
   auto r = Node({"--plugin-dir", (dir_ / "nowhere").string(), "--check-config"});
   EXPECT_EQ(r.exit_code, kExitConfig);
