@@ -268,6 +268,28 @@ TEST_F(GrblE2E, SettingsReadAndWritten) {
   EXPECT_NE(info.firmware_caps.find("$110=800"), std::string::npos);
 }
 
+TEST_F(GrblE2E, AlarmLockAtStartUpThenHoming) {
+  StartSim({"--homing"});
+  sdk::DeviceConfig config;
+  config.name = "cnc1";
+  config.port = port();
+  bciin_device_listener listener{sizeof(listener), this, nullptr, nullptr, nullptr, nullptr};
+  ASSERT_TRUE(sdk::DeviceHandle::Open(reinterpret_cast<const bciin_device_driver_service*>(service_.header()),
+                                      config, listener, &device_)
+                  .ok());
+  ASSERT_TRUE(WaitState(BCIIN_DEVICE_ERROR, 10s)) << DeviceStatus().message;
+  EXPECT_TRUE(driver_.last->Snapshot().alarm_locked);
+  sdk::JobSpec job;
+  job.program = "G0 X1\n";
+  uint64_t id = 0;
+  Status refused = device_.SubmitJob(job, &id);
+  EXPECT_TRUE(refused.is(BCIIN_ERR_REJECTED)) << refused.ToString();
+  ASSERT_TRUE(device_.ConsoleSend("$H").ok());
+  ASSERT_TRUE(WaitState(BCIIN_DEVICE_IDLE, 10s)) << DeviceStatus().message;
+  Submit("G0 X1\n");
+  ASSERT_TRUE(WaitJob(BCIIN_JOB_COMPLETED, 10s)) << Progress().message;
+}
+
 TEST_F(GrblE2E, ReconnectsAfterTheControllerGoesAway) {
   StartSim();
   Open({{"reconnect_interval_ms", "100"}});

@@ -168,7 +168,7 @@ void GrblController::OnAnswer(bool ok, int code, Clock::time_point now) {
   if (command_in_flight_) {
     command_in_flight_ = false;
     if (!ok) snap_.message = fmt::format("'{}': {}", command_, DescribeError(code));
-    if (command_ == "$X" && ok) {
+    if ((command_ == "$X" || command_ == "$H") && ok) {  // both end an alarm lock
       snap_.alarm_locked = false;
       snap_.alarm = 0;
     }
