@@ -34,7 +34,14 @@ void ParallelTxChecks::Check(size_t i) {
 
 Status ParallelTxChecks::Wait(size_t i, uint64_t* intrinsic_gas) {
   Check(i);  // does the work unless a worker has it
-  while (state_[i].load(std::memory_order_acquire) != kDone) std::this_thread::yield();
+  // While a worker finishes it, check later transactions instead of spinning.
+  while (state_[i].load(std::memory_order_acquire) != kDone) {
+    size_t j = next_.fetch_add(1);
+    if (j < count_)
+      Check(j);
+    else
+      std::this_thread::yield();
+  }
   *intrinsic_gas = intrinsic_[i];
   return status_[i];
 }

@@ -23,6 +23,7 @@
 
 #include <bit>
 #include <istream>
+#include <memory>
 #include <ostream>
 #include <stdexcept>
 #include <streambuf>
@@ -46,6 +47,7 @@ namespace detail {
 class VectorSink : public std::streambuf {
  public:
   explicit VectorSink(Bytes* out) : out_(out) {}
+  void Retarget(Bytes* out) { out_ = out; }
 
  protected:
   std::streamsize xsputn(const char* s, std::streamsize n) override {
@@ -65,36 +67,76 @@ class VectorSink : public std::streambuf {
 // A streambuf that reads a borrowed byte range.
 class SpanSource : public std::streambuf {
  public:
-  explicit SpanSource(ByteView in) {
+  explicit SpanSource(ByteView in) { Reset(in); }
+  void Reset(ByteView in) {
     char* p = const_cast<char*>(reinterpret_cast<const char*>(in.data()));
     setg(p, p, p + in.size());
   }
   size_t remaining() const { return static_cast<size_t>(egptr() - gptr()); }
 };
+// A stream and archive kept per thread, so that encoding a small object does not construct an
+// iostream each time (the dominant cost for 33-byte accounts). Nested use falls back to fresh
+// ones.
+struct OutputStreams {
+  VectorSink sink{nullptr};
+  std::ostream stream{&sink};
+  cereal::BinaryOutputArchive ar{stream};
+  bool busy = false;
+};
+struct InputStreams {
+  SpanSource source{ByteView()};
+  std::istream stream{&source};
+  cereal::BinaryInputArchive ar{stream};
+  bool busy = false;
+};
+inline OutputStreams& LocalOutput() {
+  thread_local OutputStreams s;
+  return s;
+}
+inline InputStreams& LocalInput() {
+  thread_local InputStreams s;
+  return s;
+}
 }  // namespace detail
 
 class Encoder {
  public:
   static constexpr bool kDecoding = false;
 
-  Encoder() : sink_(&out_), stream_(&sink_), ar_(stream_) {}
+  Encoder() {
+    detail::OutputStreams& local = detail::LocalOutput();
+    if (local.busy) {
+      own_ = std::make_unique<detail::OutputStreams>();
+      s_ = own_.get();
+    } else {
+      s_ = &local;
+    }
+    s_->busy = true;
+    s_->sink.Retarget(&out_);
+  }
+  ~Encoder() {
+    s_->sink.Retarget(nullptr);
+    s_->busy = false;
+  }
+  Encoder(const Encoder&) = delete;
+  Encoder& operator=(const Encoder&) = delete;
 
   void Version(uint8_t v) { U8(v); }
-  void U8(const uint8_t& v) { ar_(v); }
-  void U16(const uint16_t& v) { ar_(v); }
-  void U32(const uint32_t& v) { ar_(v); }
-  void U64(const uint64_t& v) { ar_(v); }
+  void U8(const uint8_t& v) { ar()(v); }
+  void U16(const uint16_t& v) { ar()(v); }
+  void U32(const uint32_t& v) { ar()(v); }
+  void U64(const uint64_t& v) { ar()(v); }
   void Bool(const bool& v) { U8(static_cast<uint8_t>(v ? 1 : 0)); }
   void Amt(const Amount& v) {
     uint64_t lo = v.lo(), hi = v.hi();
-    ar_(lo, hi);
+    ar()(lo, hi);
   }
   template <size_t N>
   void Fixed(const std::array<uint8_t, N>& a) {
-    ar_(cereal::binary_data(a.data(), N));
+    ar()(cereal::binary_data(a.data(), N));
   }
   void Raw(ByteView b) {
-    if (!b.empty()) ar_(cereal::binary_data(b.data(), b.size()));
+    if (!b.empty()) ar()(cereal::binary_data(b.data(), b.size()));
   }
   void Blob(const Bytes& b, size_t /*max*/) {
     U32(static_cast<uint32_t>(b.size()));
@@ -119,17 +161,35 @@ class Encoder {
   Bytes Take() { return std::move(out_); }
 
  private:
+  cereal::BinaryOutputArchive& ar() { return s_->ar; }
+
   Bytes out_;
-  detail::VectorSink sink_;
-  std::ostream stream_;
-  cereal::BinaryOutputArchive ar_;
+  std::unique_ptr<detail::OutputStreams> own_;
+  detail::OutputStreams* s_ = nullptr;
 };
 
 class Decoder {
  public:
   static constexpr bool kDecoding = true;
 
-  explicit Decoder(ByteView in) : source_(in), stream_(&source_), ar_(stream_) {}
+  explicit Decoder(ByteView in) {
+    detail::InputStreams& local = detail::LocalInput();
+    if (local.busy) {
+      own_ = std::make_unique<detail::InputStreams>();
+      s_ = own_.get();
+    } else {
+      s_ = &local;
+    }
+    s_->busy = true;
+    s_->source.Reset(in);
+    s_->stream.clear();
+  }
+  ~Decoder() {
+    s_->source.Reset(ByteView());
+    s_->busy = false;
+  }
+  Decoder(const Decoder&) = delete;
+  Decoder& operator=(const Decoder&) = delete;
 
   void Version(uint8_t expected) {
     uint8_t v = 0;
@@ -157,11 +217,11 @@ class Decoder {
   template <size_t N>
   void Fixed(std::array<uint8_t, N>& a) {
     Need(N);
-    ar_(cereal::binary_data(a.data(), N));
+    ar()(cereal::binary_data(a.data(), N));
   }
   void RawInto(uint8_t* p, size_t n) {
     Need(n);
-    if (n) ar_(cereal::binary_data(p, n));
+    if (n) ar()(cereal::binary_data(p, n));
   }
   void Blob(Bytes& b, size_t max) {
     uint32_t n = 0;
@@ -192,21 +252,22 @@ class Decoder {
     item.Serialize(*this);
   }
 
-  size_t remaining() const { return source_.remaining(); }
+  size_t remaining() const { return s_->source.remaining(); }
 
  private:
   void Need(size_t n) const {
-    if (n > source_.remaining()) throw DecodeError("truncated input");
+    if (n > s_->source.remaining()) throw DecodeError("truncated input");
   }
   template <class T>
   void Read(T& v) {
     Need(sizeof(T));
-    ar_(v);
+    ar()(v);
   }
 
-  detail::SpanSource source_;
-  std::istream stream_;
-  cereal::BinaryInputArchive ar_;
+  cereal::BinaryInputArchive& ar() { return s_->ar; }
+
+  std::unique_ptr<detail::InputStreams> own_;
+  detail::InputStreams* s_ = nullptr;
 };
 
 // Encodes `value`.
