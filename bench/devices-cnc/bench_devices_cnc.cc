@@ -156,11 +156,13 @@ struct ModbusFigures {
   double polls_per_s = 0;
   double p50_ms = 0, p99_ms = 0, mean_ms = 0;
   size_t reads = 0;
+  uint64_t polls = 0;        // device cycles (one request each)
+  uint64_t sim_replies = 0;  // what the simulator answered: polls + reads when nothing was lost
 };
 
 bool BenchModbus(const fs::path& dir, std::chrono::milliseconds duration, size_t reads, ModbusFigures* out) {
-  fs::path port = dir / "ttyMODBUS";
-  Child sim(BinDir() / "bciin-sim-modbus", {"--port", port.string()});
+  fs::path port = dir / "ttyMODBUS", stats = dir / "modbus-stats.json";
+  Child sim(BinDir() / "bciin-sim-modbus", {"--port", port.string(), "--stats", stats.string()});
   if (!WaitForPath(port, 10s)) return false;
   {
     // Polls per second of the device, back to back.
@@ -177,6 +179,7 @@ bool BenchModbus(const fs::path& dir, std::chrono::milliseconds duration, size_t
     std::this_thread::sleep_for(duration);
     uint64_t c1 = device.Cycles();
     out->polls_per_s = static_cast<double>(c1 - c0) / std::chrono::duration<double>(Clock::now() - t0).count();
+    out->polls = device.Cycles();
   }
   // Latency of single reads through libmodbus.
   bciin::modbus::LinkSettings settings;
@@ -197,6 +200,11 @@ bool BenchModbus(const fs::path& dir, std::chrono::milliseconds duration, size_t
   double sum = 0;
   for (double m : ms) sum += m;
   out->mean_ms = sum / static_cast<double>(ms.size());
+  link->Close();
+  std::this_thread::sleep_for(150ms);  // the simulator rewrites its stats within 50 ms
+  auto s = ReadJson(stats);
+  if (!s.is_object()) return false;
+  out->sim_replies = s["replies"].get<uint64_t>();
   return true;
 }
 
@@ -238,8 +246,9 @@ int main(int argc, char** argv) {
     std::printf("Modbus run failed\n");
     rc = 1;
   } else {
-    std::printf("| polls/s per device (back to back) | read latency p50 | p99 | mean | reads |\n|---|---|---|---|---|\n");
-    std::printf("| %.0f | %.3f ms | %.3f ms | %.3f ms | %zu |\n", m.polls_per_s, m.p50_ms, m.p99_ms, m.mean_ms, m.reads);
+    std::printf("| polls/s per device (back to back) | read latency p50 | p99 | mean | reads | simulator replies / requests made |\n|---|---|---|---|---|---|\n");
+    std::printf("| %.0f | %.3f ms | %.3f ms | %.3f ms | %zu | %lu / %lu |\n", m.polls_per_s, m.p50_ms, m.p99_ms, m.mean_ms,
+                m.reads, static_cast<unsigned long>(m.sim_replies), static_cast<unsigned long>(m.polls + m.reads));
     // The wire limit of a real line: request 8 + reply 9 bytes, 11 bits each at 19200 8E1, plus
     // two 3.5-character gaps (1.75 ms each above 19200 baud per the serial-line guide).
     double wire_ms = 17 * 11 / 19.2 + 2 * 1.75;
