@@ -1,9 +1,14 @@
+#include "producer.h"
 #include "testnet.h"
 
 #include <bciin/chain/hash.h>
 #include <bciin/chain/light_client.h>
 
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
 
 namespace bciin::chain {
 namespace {
@@ -229,6 +234,30 @@ TEST(Chain, ProducedBlocksCarryMempoolOrderByGasPrice) {
   EXPECT_EQ(b.txs[0].tx.gas_price, 9u);
   EXPECT_EQ(b.txs[1].tx.gas_price, 4u);
   EXPECT_EQ(b.txs[2].tx.gas_price, 1u);
+}
+
+}  // namespace
+}  // namespace bciin::chain
+
+namespace bciin::chain {
+namespace {
+
+TEST(BlockProducer, ProducesUntilStopped) {
+  TestNet net;  // dev consensus, interval 0: a block whenever asked
+  std::atomic<uint64_t> seen{0};
+  BlockProducer producer(&net.chain(), net.authority().public_key(),
+                         [&](const Block& b, const ImportResult& r) {
+                           EXPECT_TRUE(r.new_head);
+                           seen = b.header.height;
+                         });
+  producer.Start();
+  for (int i = 0; i < 2000 && producer.produced() < 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  producer.Stop();
+  EXPECT_GE(producer.produced(), 3u);
+  EXPECT_EQ(net.chain().head().height, producer.produced());
+  EXPECT_EQ(seen.load(), producer.produced());
+  producer.Stop();  // idempotent
 }
 
 }  // namespace
