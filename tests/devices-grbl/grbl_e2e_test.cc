@@ -230,6 +230,26 @@ TEST_F(GrblE2E, CancelLeavesTheMachineIdle) {
   EXPECT_EQ(record.back(), "G1 X1 F500");
 }
 
+TEST_F(GrblE2E, EmergencyStopMidJobThenReset) {
+  StartSim(kFast);
+  Open();
+  Submit(Program());
+  ASSERT_TRUE(WaitFor([&] { return Progress().lines_done > 100; }, 60s));
+  ASSERT_TRUE(device_.EmergencyStop().ok());
+  ASSERT_TRUE(WaitJob(BCIIN_JOB_FAILED, 5s)) << Progress().message;
+  EXPECT_EQ(Progress().message, "emergency stop");
+  ASSERT_TRUE(WaitState(BCIIN_DEVICE_STOPPED, 5s)) << DeviceStatus().message;
+  std::this_thread::sleep_for(300ms);
+  int executed = SimStats()["lines_executed"];
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(SimStats()["lines_executed"], executed) << "the machine kept moving after the e-stop";
+  EXPECT_GE(SimStats()["resets"].get<int>(), 1);
+  ASSERT_TRUE(device_.Reset().ok());
+  ASSERT_TRUE(WaitState(BCIIN_DEVICE_IDLE, 10s)) << DeviceStatus().message;
+  Submit("G1 X1 F500\n");
+  ASSERT_TRUE(WaitJob(BCIIN_JOB_COMPLETED, 10s)) << Progress().message;
+}
+
 TEST_F(GrblE2E, ErrorMidJobFailsWithTheLineAndReason) {
   StartSim({"--time-scale", "0.002", "--error-at-line", "50:33"});
   Open();

@@ -198,6 +198,17 @@ TEST_F(ModbusE2E, SlowSlaveWithinTheTimeoutIsFineBeyondItFails) {
   ASSERT_TRUE(WaitState(BCIIN_DEVICE_IDLE, 10s)) << DeviceStatus().message;
 }
 
+TEST_F(ModbusE2E, CorruptRepliesCountAsFailures) {
+  StartSim();
+  Open();
+  ASSERT_TRUE(WaitState(BCIIN_DEVICE_IDLE, 10s));
+  Control("corrupt\n");
+  ASSERT_TRUE(WaitState(BCIIN_DEVICE_OFFLINE, 10s)) << DeviceStatus().message;
+  EXPECT_NE(DeviceStatus().message.find("CRC"), std::string::npos) << DeviceStatus().message;
+  Control("");
+  ASSERT_TRUE(WaitState(BCIIN_DEVICE_IDLE, 10s)) << DeviceStatus().message;
+}
+
 TEST_F(ModbusE2E, ExceptionsAreReadableStates) {
   StartSim();
   Open({{"channel.missing", "slave=1 fc=4 reg=100 unit=1"}});

@@ -362,7 +362,7 @@ Status GrblController::StartJob(std::vector<JobLine> lines, uint64_t job_id, Clo
   snap_.source_line = job_lines_.front().source_line;
   snap_.job_started = now;
   snap_.job_ended = {};
-  snap_.message = "running";
+  JobMessage("running");
   last_answer_ = now;
   Changed();
   Pump(now);
@@ -373,7 +373,7 @@ Status GrblController::Pause(Clock::time_point /*now*/) {
   if (snap_.job != JobPhase::kRunning) return Status::Rejected("no running job to pause");
   BCIIN_RETURN_IF_ERROR(Write("!"));
   snap_.job = JobPhase::kPaused;
-  snap_.message = "paused (feed hold)";
+  JobMessage("paused (feed hold)");
   Changed();
   return Status::Ok();
 }
@@ -382,7 +382,7 @@ Status GrblController::Resume(Clock::time_point now) {
   if (snap_.job != JobPhase::kPaused) return Status::Rejected("no paused job to resume");
   BCIIN_RETURN_IF_ERROR(Write("~"));
   snap_.job = JobPhase::kRunning;
-  snap_.message = "running";
+  JobMessage("running");
   Changed();
   Pump(now);
   return Status::Ok();
@@ -400,7 +400,7 @@ void GrblController::BeginStop(JobPhase final_phase, std::string message, Clock:
   snap_.job = JobPhase::kStopping;
   stop_final_ = final_phase;
   stop_message_ = std::move(message);
-  snap_.message = fmt::format("{} (stopping)", stop_message_);
+  JobMessage(fmt::format("{} (stopping)", stop_message_));
   stop_ = Stop::kWaitHold;
   stop_deadline_ = now + options_.hold_timeout;
   if (!was_paused) Write("!");
@@ -431,7 +431,7 @@ void GrblController::SoftReset(Clock::time_point now) {
 
 void GrblController::FinishJob(JobPhase phase, std::string message, Clock::time_point now) {
   snap_.job = phase;
-  snap_.message = std::move(message);
+  JobMessage(std::move(message));
   snap_.job_ended = now;
   Changed();
 }

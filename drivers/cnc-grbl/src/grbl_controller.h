@@ -83,6 +83,7 @@ struct ControllerSnapshot {
 
   JobPhase job = JobPhase::kNone;
   uint64_t job_id = 0;
+  std::string job_message;         // the job's own story ("paused (feed hold)", "ALARM:1 ...")
   size_t lines_total = 0;
   size_t lines_sent = 0;
   size_t lines_done = 0;           // answered `ok`
@@ -146,6 +147,11 @@ class GrblController {
   void Pump(Clock::time_point now);
   void Poll(Clock::time_point now);
   void FinishJob(JobPhase phase, std::string message, Clock::time_point now);
+  // Sets both the job's message and the device's.
+  void JobMessage(std::string message) {
+    snap_.job_message = message;
+    snap_.message = std::move(message);
+  }
   void BeginStop(JobPhase final_phase, std::string message, Clock::time_point now);
   void StopStep(Clock::time_point now);
   void OnAnswer(bool ok, int code, Clock::time_point now);

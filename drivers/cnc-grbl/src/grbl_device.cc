@@ -224,7 +224,7 @@ sdk::JobProgress GrblDevice::ProgressLocked() const {
   p.lines_total = s.lines_total;
   p.lines_done = s.lines_done;
   p.source_line = s.source_line;
-  p.message = s.message;
+  p.message = s.job_message;
   if (s.job_id != 0) {
     auto end = s.job_ended == Clock::time_point{} ? Clock::now() : s.job_ended;
     p.elapsed_ms = std::chrono::duration_cast<milliseconds>(end - s.job_started).count();
