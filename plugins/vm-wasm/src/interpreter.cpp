@@ -406,7 +406,7 @@ L_MemoryGrow: {
   uint32_t delta = i32(sp[-1]);
   int64_t result = -1;
   if (memory->can_grow(delta)) {
-    if (fn != nullptr && inst->compiled_->metered) {
+    if (inst->compiled_->metered) {
       uint64_t cost = uint64_t{delta} * kGasPerMemoryPage;
       if (static_cast<uint64_t>(gas) < cost) {
         gas = 0;
