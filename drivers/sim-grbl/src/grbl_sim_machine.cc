@@ -317,11 +317,11 @@ void GrblSimMachine::HandleGcode(const std::string& raw, Clock::time_point /*now
   int motion = motion_;
   bool absolute = absolute_;
   double unit = unit_, feed = feed_;
-  bool motion_word = false, dwell_word = false;
+  bool dwell_word = false;
   for (const BlockWord& w : words) {
     if (w.letter == 'G') {
       int g = static_cast<int>(std::lround(w.value * 10));
-      if (g == 0 || g == 10 || g == 20 || g == 30) motion = g / 10, motion_word = true;
+      if (g == 0 || g == 10 || g == 20 || g == 30) motion = g / 10;
       if (g == 40) dwell_word = true;
       if (g == 900) absolute = true;
       if (g == 910) absolute = false;
@@ -371,7 +371,6 @@ void GrblSimMachine::HandleGcode(const std::string& raw, Clock::time_point /*now
                          std::pow(target[2] - pos_[2], 2));
     }
   }
-  (void)motion_word;
   double kinematic = rate > 0 ? length / rate * 60.0 : 0;
   if (dwell_word) kinematic = dwell;
   Block b;
