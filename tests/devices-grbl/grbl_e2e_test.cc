@@ -310,6 +310,23 @@ TEST_F(GrblE2E, AlarmLockAtStartUpThenHoming) {
   ASSERT_TRUE(WaitJob(BCIIN_JOB_COMPLETED, 10s)) << Progress().message;
 }
 
+TEST_F(GrblE2E, ConnectionLostMidJobFailsItThenReconnects) {
+  StartSim(kFast);
+  Open({{"reconnect_interval_ms", "100"}});
+  Submit(Program());
+  ASSERT_TRUE(WaitFor([&] { return Progress().lines_done > 50; }, 60s));
+  sim_->Signal(SIGKILL);
+  sim_->Wait(5s);
+  ASSERT_TRUE(WaitJob(BCIIN_JOB_FAILED, 10s)) << Progress().message;
+  EXPECT_NE(Progress().message.find("connection lost at line"), std::string::npos) << Progress().message;
+  EXPECT_NE(Progress().message.find("cannot resume"), std::string::npos) << Progress().message;
+  StartSim();
+  ASSERT_TRUE(WaitState(BCIIN_DEVICE_IDLE, 15s)) << DeviceStatus().message;
+  EXPECT_EQ(DeviceStatus().reconnects, 1u);
+  Submit("G1 X1 F500\n");
+  ASSERT_TRUE(WaitJob(BCIIN_JOB_COMPLETED, 10s)) << Progress().message;
+}
+
 TEST_F(GrblE2E, ReconnectsAfterTheControllerGoesAway) {
   StartSim();
   Open({{"reconnect_interval_ms", "100"}});
