@@ -650,7 +650,7 @@ Status Chain::ImportLocked(const Block& block, const std::vector<Hash>& hashes,
     batch.Put(kHeadKey, std::string(hash.begin(), hash.end()));
   }
   BCIIN_RETURN_IF_ERROR(kv_.Write(batch, options_.sync_writes).WithContext("committing block " + BlockId(hash)));
-  for (auto& [nh, node] : nodes) db_->Remember(nh, node);
+  for (auto& [nh, node] : nodes) db_->Remember(nh, std::move(node));
 
   if (wins) {
     const Hash old_head = head_hash_;

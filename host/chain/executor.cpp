@@ -230,7 +230,7 @@ Status Executor::LoadAccount(StateView& view, const PublicKey& key, std::optiona
     return Status();
   }
   Account a;
-  Status s = DecodeCanonical(*raw, &a, "account");
+  Status s = DecodeTrusted(*raw, &a, "account");  // written by this engine
   if (!s.ok()) return Status::Corruption(s.message());
   *out = a;
   return Status();
@@ -394,7 +394,8 @@ Status AccountsExtension::Check(uint16_t type, uint8_t /*version*/, std::string_
 Status AccountsExtension::Apply(uint16_t /*type*/, uint8_t /*version*/, std::string_view payload,
                                 const bciin_tx_context& context, const sdk::LedgerView& view) {
   SpendPayload p;
-  BCIIN_RETURN_IF_ERROR(DecodeCanonical(AsView(payload), &p, "spend payload"));
+  // Check() has already required the canonical encoding.
+  BCIIN_RETURN_IF_ERROR(DecodeTrusted(AsView(payload), &p, "spend payload"));
   BCIIN_RETURN_IF_ERROR(view.Transfer(context.sender, p.recipient.data(), p.amount.ToC()));
   if (view.IsContract(p.recipient.data())) {
     std::string output;

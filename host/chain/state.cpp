@@ -10,7 +10,7 @@ std::string StateDb::NodeKey(const Hash& hash) {
   return key;
 }
 
-Status StateDb::Get(const Hash& hash, Bytes* node) {
+Status StateDb::Get(const Hash& hash, NodeRef* node) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = cache_.find(hash);
@@ -22,15 +22,21 @@ Status StateDb::Get(const Hash& hash, Bytes* node) {
   std::string value;
   Status s = kv_.Get(NodeKey(hash), &value);
   if (!s.ok()) return s;
-  node->assign(value.begin(), value.end());
-  Remember(hash, *node);
+  auto shared = std::make_shared<const Bytes>(value.begin(), value.end());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (cache_.size() >= cache_limit_) cache_.clear();  // crude, but bounded and O(1) amortised
+    cache_.emplace(hash, shared);
+  }
+  *node = std::move(shared);
   return Status();
 }
 
-void StateDb::Remember(const Hash& hash, const Bytes& node) {
+void StateDb::Remember(const Hash& hash, Bytes node) {
+  auto shared = std::make_shared<const Bytes>(std::move(node));
   std::lock_guard<std::mutex> lock(mu_);
-  if (cache_.size() >= cache_limit_) cache_.clear();  // crude, but bounded and O(1) amortised
-  cache_.emplace(hash, node);
+  if (cache_.size() >= cache_limit_) cache_.clear();
+  cache_.emplace(hash, std::move(shared));
 }
 
 Status StateView::Get(const std::string& subtree, ByteView key, std::optional<Bytes>* value) {

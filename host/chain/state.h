@@ -28,9 +28,9 @@ class StateDb : public NodeReader {
  public:
   StateDb(sdk::KvStore kv, size_t cache_nodes) : kv_(kv), cache_limit_(cache_nodes) {}
 
-  Status Get(const Hash& hash, Bytes* node) override;
+  Status Get(const Hash& hash, NodeRef* node) override;
   // Remembers nodes just written to the store (hot for the next block).
-  void Remember(const Hash& hash, const Bytes& node);
+  void Remember(const Hash& hash, Bytes node);
   static std::string NodeKey(const Hash& hash);
 
  private:
@@ -44,7 +44,7 @@ class StateDb : public NodeReader {
   sdk::KvStore kv_;
   size_t cache_limit_;
   std::mutex mu_;
-  std::unordered_map<Hash, Bytes, HashOf> cache_;
+  std::unordered_map<Hash, NodeRef, HashOf> cache_;
 };
 
 class StateView {

@@ -38,7 +38,7 @@ Status TestNet::Open() {
   o.mempool = options_.mempool;
   o.verify_threads = options_.verify_threads;
   o.clock_ms = [this] { return clock_; };
-  o.node_cache = 1 << 16;
+  o.node_cache = options_.node_cache;
   return Chain::Open(sdk::KvStore(kv_table_ptr_), sdk::ConsensusClient(cons_table_.table()),
                      options_.extensions, options_.hook, genesis_, o, &chain_);
 }

@@ -22,6 +22,7 @@ struct TestNetOptions {
   uint64_t max_tx_bytes = 64 * 1024;
   MempoolLimits mempool;
   unsigned verify_threads = 1;
+  size_t node_cache = 1 << 20;  // state tree nodes cached
   std::string network_id = "bciin-test";
   const bciin_kv_service* kv = nullptr;  // null: a fresh in-memory store
   std::vector<const bciin_ledger_extension*> extensions;

@@ -19,7 +19,7 @@ struct Node {
   Hash path{}, value_hash{};  // leaf
   ByteView key, value;        // leaf, views into `raw`
   Hash left{}, right{};       // internal
-  Bytes raw;
+  NodeRef raw;
 };
 
 // An internal failure while walking the tree; turned back into its Status at the API.
@@ -35,7 +35,8 @@ Node LoadNode(NodeReader& reader, const Hash& hash) {
       s = Status::Corruption("state tree node " + ToHex(hash) + " is missing");
     throw TreeError{s};
   }
-  const Bytes& r = n.raw;
+  if (!n.raw) throw TreeError{Status::Corruption("state tree node " + ToHex(hash) + " is null")};
+  const Bytes& r = *n.raw;
   if (!r.empty() && r[0] == kLeafTag && r.size() >= 67) {
     n.leaf = true;
     std::memcpy(n.path.data(), r.data() + 1, 32);

@@ -278,6 +278,23 @@ Bytes Encode(const T& value) {
   return enc.Take();
 }
 
+// Decodes `in` into `out` without the canonical check: for bytes this node wrote itself or
+// already checked with DecodeCanonical (state values, a payload past its stateless check).
+// Truncation and trailing bytes are still errors.
+template <class T>
+Status DecodeTrusted(ByteView in, T* out, std::string_view what) {
+  try {
+    Decoder dec(in);
+    dec.Object(*out);
+    if (dec.remaining() != 0) return Status::InvalidArgument(std::string(what) + ": trailing bytes");
+  } catch (const DecodeError& e) {
+    return Status::InvalidArgument(std::string(what) + ": " + e.what());
+  } catch (const cereal::Exception& e) {
+    return Status::InvalidArgument(std::string(what) + ": malformed: " + e.what());
+  }
+  return Status();
+}
+
 // Decodes `in` into `out` and requires the canonical encoding: no trailing bytes, and
 // re-encoding gives back `in` exactly. `what` names the object in the error message.
 template <class T>

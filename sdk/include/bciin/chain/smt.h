@@ -19,6 +19,7 @@
 
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <unordered_map>
 #include <optional>
 #include <string>
@@ -27,11 +28,14 @@
 
 namespace bciin::chain {
 
+// A stored node, shared rather than copied (caches hand out the same bytes to every reader).
+using NodeRef = std::shared_ptr<const Bytes>;
+
 // Where tree nodes live. Get returns NotFound for an unknown hash.
 class NodeReader {
  public:
   virtual ~NodeReader() = default;
-  virtual Status Get(const Hash& hash, Bytes* node) = 0;
+  virtual Status Get(const Hash& hash, NodeRef* node) = 0;
 };
 
 // Receives nodes created by an update (the caller persists them with its block).
@@ -88,14 +92,16 @@ Status VerifySmtProof(const Hash& root, const Hash& path, const std::optional<By
 // Nodes in memory (tests, proofs from scratch, light clients holding a few nodes).
 class MemoryNodeStore : public NodeReader {
  public:
-  Status Get(const Hash& hash, Bytes* node) override {
+  Status Get(const Hash& hash, NodeRef* node) override {
     auto it = nodes_.find(hash);
     if (it == nodes_.end()) return Status::NotFound("node");
     *node = it->second;
     return Status();
   }
   NodeWriter Writer() {
-    return [this](const Hash& h, Bytes n) { nodes_.emplace(h, std::move(n)); };
+    return [this](const Hash& h, Bytes n) {
+      if (!nodes_.count(h)) nodes_.emplace(h, std::make_shared<const Bytes>(std::move(n)));
+    };
   }
   size_t size() const { return nodes_.size(); }
 
@@ -107,7 +113,7 @@ class MemoryNodeStore : public NodeReader {
       return v;
     }
   };
-  std::unordered_map<Hash, Bytes, HashOf> nodes_;
+  std::unordered_map<Hash, NodeRef, HashOf> nodes_;
 };
 
 // Bit `i` (0 = most significant bit of byte 0) of a path.
