@@ -19,6 +19,10 @@ class ConsensusDevPlugin : public bciin::sdk::Plugin {
     bciin::consensus::DevConsensusOptions o;
     o.interval_ms = host.GetUint("interval-ms", 1000);
     std::string key_file = host.GetString("key-file");
+    // A devnet must start with no configuration at all: without an authority or a key file,
+    // this node is the authority, with its key kept in the data directory.
+    if (key_file.empty() && host.GetString("authority").empty())
+      key_file = (std::filesystem::path(host.DataDir()) / "consensus-dev.key").string();
     if (!key_file.empty()) {
       chain::KeyPair key = chain::KeyPair::Generate();
       if (std::filesystem::exists(key_file)) {
