@@ -3,7 +3,9 @@
 #include <bciin/chain/address.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <cstring>
+#include <utility>
 #include <set>
 
 namespace bciin::chain {
@@ -127,7 +129,20 @@ int32_t ViewCallContract(bciin_ledger_view* v, const uint8_t contract[32], const
   if (c->depth >= kMaxCallDepth) return Status::Rejected("contract call depth over 16").ToError(e);
   ++c->depth;
   size_t cp = c->state->Checkpoint();
+  // The contract's code writes to the VM's own subtree, whoever called it (a spend runs in
+  // "accounts"); the caller's subtree is restored afterwards.
+  std::string caller_subtree;
+  const bool own_subtree = hook->header.size >= offsetof(bciin_contract_hook, subtree) + sizeof(hook->subtree) &&
+                           hook->subtree != nullptr;
+  if (own_subtree) {
+    if (!c->state->HasSubtree(hook->subtree)) {
+      --c->depth;
+      return Status::Internal(std::string("the VM's subtree ") + hook->subtree + " is not registered").ToError(e);
+    }
+    caller_subtree = std::exchange(c->subtree, hook->subtree);
+  }
   int32_t rc = hook->call(hook->header.instance, c->tx, &kViewApi, v, contract, caller, value, data, out, e);
+  if (own_subtree) c->subtree = std::move(caller_subtree);
   if (rc != BCIIN_OK) c->state->Rollback(cp);
   --c->depth;
   return rc;

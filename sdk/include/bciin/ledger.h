@@ -147,6 +147,10 @@ typedef struct bciin_contract_hook {
                   const bciin_ledger_view_api* api, bciin_ledger_view* view,
                   const uint8_t contract[32], const uint8_t caller[32], bciin_amount value,
                   bciin_span call_data, bciin_sink output, bciin_error* error);
+  /* Optional, added last (read only when header.size covers it; NULL: none): the VM's subtree.
+   * While `call` runs, the view's own subtree (put/erase, get with NULL) is this one, whichever
+   * extension's transaction reached the contract (a spend runs in "accounts"). */
+  const char* subtree;
 } bciin_contract_hook;
 
 #ifdef __cplusplus

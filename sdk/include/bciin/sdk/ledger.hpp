@@ -208,9 +208,12 @@ class ContractHookBackend {
 
 class ContractHookTable {
  public:
+  // `subtree` (may be null): the VM's own subtree, see bciin_contract_hook::subtree.
   explicit ContractHookTable(ContractHookBackend* b,
-                             const char* version = BCIIN_CONTRACT_HOOK_SERVICE_VERSION) {
+                             const char* version = BCIIN_CONTRACT_HOOK_SERVICE_VERSION,
+                             const char* subtree = nullptr) {
     t_.header = {sizeof(bciin_contract_hook), BCIIN_CONTRACT_HOOK_SERVICE_ID, version, b};
+    t_.subtree = subtree;
     t_.is_contract = [](void* inst, const bciin_ledger_view_api* api, bciin_ledger_view* view,
                         const uint8_t account[32]) -> int32_t {
       try {
