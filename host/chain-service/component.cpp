@@ -12,6 +12,7 @@
 #include <bciin/chain/address.h>
 #include <bciin/chain_service.h>
 #include <bciin/ledger.h>
+#include <bciin/node_info.h>
 #include <bciin/sdk/plugin.hpp>
 
 #include <fmt/format.h>
@@ -92,6 +93,17 @@ class ChainComponent : public bciin::sdk::Plugin {
           if (r.new_head && !r.already_known) OnNewHead(block, r, "imported");
         });
 
+    node_info_.header = {sizeof(bciin_node_info_service), BCIIN_NODE_INFO_SERVICE_ID,
+                         BCIIN_NODE_INFO_SERVICE_VERSION, runtime};
+    node_info_.plugins_json = [](void* instance, bciin_sink out) -> int32_t {
+      std::string text = "[";
+      for (const std::string& id : static_cast<bciin::host::PluginRuntime*>(instance)->LoadedIds())
+        text += (text.size() > 1 ? "," : "") + fmt::format("{{\"id\":\"{}\"}}", id);
+      text += "]";
+      out.write(out.context, reinterpret_cast<const uint8_t*>(text.data()), text.size());
+      return BCIIN_OK;
+    };
+
     chain::Header head = chain_->head();
     host.Info(fmt::format("chain {} opened: genesis {}, head #{} {}", genesis.params.network_id,
                           chain::BlockId(chain_->genesis_hash()), head.height, chain::BlockId(chain_->head_hash())));
@@ -117,7 +129,9 @@ class ChainComponent : public bciin::sdk::Plugin {
   }
 
   const bciin_service_header* Service(std::string_view id) override {
-    return id == BCIIN_CHAIN_SERVICE_ID ? table_->header() : nullptr;
+    if (id == BCIIN_CHAIN_SERVICE_ID) return table_->header();
+    if (id == BCIIN_NODE_INFO_SERVICE_ID) return &node_info_.header;
+    return nullptr;
   }
 
  private:
@@ -135,6 +149,7 @@ class ChainComponent : public bciin::sdk::Plugin {
   std::unique_ptr<cs::TxIndex> index_;
   std::unique_ptr<cs::ChainServiceTable> table_;
   std::unique_ptr<chain::BlockProducer> producer_;
+  bciin_node_info_service node_info_{};
   bool produce_ = false;
   chain::PublicKey beneficiary_{};
 };
