@@ -88,15 +88,15 @@ std::vector<uint8_t> giant_data_module(uint32_t pages, uint32_t size) {
 }
 
 TEST(Bombs, GiantDataSegmentTrapsOrRunsOutOfGas) {
-  // 8 MiB of data for a 1-page memory: out of bounds at instantiation.
-  auto compiled = compile(giant_data_module(1, 8u << 20));
+  // 3 MiB of data for a 1-page memory: out of bounds at instantiation.
+  auto compiled = compile(giant_data_module(1, 3u << 20));
   ASSERT_TRUE(compiled.ok()) << compiled.status().ToString();
   Store store;
   Linker linker;
   GasMeter gas(100'000'000);
   EXPECT_EQ(store.instantiate(compiled.value(), linker, gas).status().code(), ErrorCode::kTrapMemoryOutOfBounds);
-  // 4 MiB into a memory large enough: paid per byte, so a small budget runs out before copying.
-  auto fits = compile(giant_data_module(100, 4u << 20));
+  // 3 MiB into a memory large enough: paid per byte, so a small budget runs out before copying.
+  auto fits = compile(giant_data_module(100, 3u << 20));
   ASSERT_TRUE(fits.ok());
   GasMeter small(200'000);
   EXPECT_EQ(store.instantiate(fits.value(), linker, small).status().code(), ErrorCode::kTrapOutOfGas);

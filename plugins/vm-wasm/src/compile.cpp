@@ -18,6 +18,7 @@ class ModuleValidator {
 
   void run() {
     for (const Import& im : m_.imports) {
+      at_ = im.at;
       switch (im.kind) {
         case ExternKind::kFunction:
           if (im.type_index >= m_.types.size()) invalid("unknown type");
@@ -29,16 +30,25 @@ class ModuleValidator {
           break;
       }
     }
+    at_ = m_.section_at[3];
     for (size_t i = m_.num_imported_functions; i < m_.function_types.size(); ++i) {
       if (m_.function_types[i] >= m_.types.size()) invalid("unknown type");
     }
+    at_ = m_.section_at[4] ? m_.section_at[4] : m_.section_at[2];
     if (m_.tables.size() > 1) unsupported("more than one table (reference types)");
+    at_ = m_.section_at[5] ? m_.section_at[5] : m_.section_at[2];
     if (m_.memories.size() > 1) invalid("multiple memories");
+    at_ = m_.section_at[4];
     for (size_t i = m_.num_imported_tables; i < m_.tables.size(); ++i) table_limits(m_.tables[i]);
+    at_ = m_.section_at[5];
     for (size_t i = m_.num_imported_memories; i < m_.memories.size(); ++i) memory_limits(m_.memories[i]);
-    for (const GlobalDef& g : m_.globals) check_const(g.init, g.type.type);
+    for (const GlobalDef& g : m_.globals) {
+      at_ = g.at;
+      check_const(g.init, g.type.type);
+    }
     std::set<std::string_view> names;
     for (const Export& e : m_.exports) {
+      at_ = e.at;
       if (!names.insert(e.name).second) invalid("duplicate export name");
       switch (e.kind) {
         case ExternKind::kFunction: if (e.index >= m_.function_types.size()) invalid("unknown function"); break;
@@ -51,27 +61,29 @@ class ModuleValidator {
       }
     }
     if (m_.start) {
+      at_ = m_.section_at[8];
       if (*m_.start >= m_.function_types.size()) invalid("unknown function");
       const FuncType& t = m_.function_type(*m_.start);
       if (!t.params.empty() || !t.results.empty()) invalid("start function must have type [] -> []");
     }
     for (const ElementSegment& seg : m_.elements) {
+      at_ = seg.at;
       if (m_.tables.empty()) invalid("unknown table");
       check_const(seg.offset, {ValueType::kI32});
       for (uint32_t f : seg.functions) if (f >= m_.function_types.size()) invalid("unknown function");
     }
     for (const DataSegment& seg : m_.data) {
+      at_ = seg.at;
       if (m_.memories.empty()) invalid("unknown memory");
       check_const(seg.offset, {ValueType::kI32});
     }
   }
 
  private:
-  [[noreturn]] void invalid(const std::string& message) { fail(ErrorCode::kInvalid, message, kNoOffset); }
+  [[noreturn]] void invalid(const std::string& message) { fail(ErrorCode::kInvalid, message, at_); }
   [[noreturn]] void unsupported(const std::string& what) {
-    fail(ErrorCode::kUnsupported, what + " is not supported", kNoOffset);
+    fail(ErrorCode::kUnsupported, what + " is not supported", at_);
   }
-  static constexpr uint64_t kNoOffset = Status::kNoOffset;
 
   void table_limits(const Limits& l) {
     if (l.max && l.min > *l.max) invalid("size minimum must not be greater than maximum");
@@ -98,6 +110,7 @@ class ModuleValidator {
 
   const Module& m_;
   const CompileOptions& o_;
+  uint64_t at_ = 0;  // offset of the entry being checked, reported with any error
 };
 
 }  // namespace

@@ -58,6 +58,7 @@ class Decoder {
       uint32_t size = r.u32();
       if (size > r.remaining()) fail(ErrorCode::kMalformed, "length out of bounds", r.pos());
       Reader s(m_.bytes.data(), r.pos(), r.pos() + size);
+      m_.section_at[id] = static_cast<uint32_t>(r.pos());
       r.skip_to(r.pos() + size);
       if (id != kCustom) {
         int rank = section_rank(id);
@@ -158,6 +159,7 @@ class Decoder {
     uint32_t n = r.count(limits_.max_imports, "imports");
     for (uint32_t i = 0; i < n; ++i) {
       Import im;
+      im.at = static_cast<uint32_t>(r.pos());
       im.module = r.name();
       im.name = r.name();
       size_t at = r.pos();
@@ -235,6 +237,7 @@ class Decoder {
     uint32_t n = r.count(limits_.max_globals, "globals");
     for (uint32_t i = 0; i < n; ++i) {
       GlobalDef g;
+      g.at = static_cast<uint32_t>(r.pos());
       g.type = global_type(r);
       g.init = const_expr(r);
       m_.global_types.push_back(g.type);
@@ -246,6 +249,7 @@ class Decoder {
     uint32_t n = r.count(limits_.max_exports, "exports");
     for (uint32_t i = 0; i < n; ++i) {
       Export e;
+      e.at = static_cast<uint32_t>(r.pos());
       e.name = r.name();
       size_t at = r.pos();
       uint8_t kind = r.u8();
@@ -266,6 +270,7 @@ class Decoder {
         fail(ErrorCode::kMalformed, "malformed elements segment kind", at);
       }
       ElementSegment seg;
+      seg.at = static_cast<uint32_t>(at);
       seg.offset = const_expr(r);
       size_t count_at = r.pos();
       uint32_t count = r.count(limits_.max_element_entries, "element entries");
@@ -321,6 +326,7 @@ class Decoder {
         fail(ErrorCode::kMalformed, "malformed data segment kind", at);
       }
       DataSegment seg;
+      seg.at = static_cast<uint32_t>(at);
       seg.offset = const_expr(r);
       size_t len_at = r.pos();
       uint32_t len = r.u32();

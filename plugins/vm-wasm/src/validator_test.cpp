@@ -92,5 +92,15 @@ TEST(Validator, ChecksModuleLevelRules) {
   EXPECT_EQ(check("(module (memory 2 1))", {}, "--no-check").code(), ErrorCode::kInvalid);
 }
 
+TEST(Validator, ModuleLevelErrorsNameTheEntryOffset) {
+  auto bytes = wat("(module (func (export \"a\")) (func (export \"a\")))", "--no-check");
+  Status s = validate(bytes);
+  ASSERT_EQ(s.code(), ErrorCode::kInvalid);
+  ASSERT_LT(s.offset(), bytes.size());
+  EXPECT_EQ(bytes[s.offset()], 1);  // the second export's name length...
+  EXPECT_EQ(bytes[s.offset() + 1], 'a');  // ...and name
+  EXPECT_NE(s.ToString().find("duplicate export name"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace bciin::wasm

@@ -2,6 +2,7 @@
 // as byte ranges into the original bytes for the validator to read once.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ struct ConstExpr {
 };
 
 struct Import {
+  uint32_t at = 0;  // byte offset of the entry in the module, for error messages
   std::string module;
   std::string name;
   ExternKind kind = ExternKind::kFunction;
@@ -35,22 +37,26 @@ struct Import {
 };
 
 struct Export {
+  uint32_t at = 0;
   std::string name;
   ExternKind kind = ExternKind::kFunction;
   uint32_t index = 0;
 };
 
 struct GlobalDef {
+  uint32_t at = 0;
   GlobalType type;
   ConstExpr init;
 };
 
 struct ElementSegment {
+  uint32_t at = 0;
   ConstExpr offset;
   std::vector<uint32_t> functions;
 };
 
 struct DataSegment {
+  uint32_t at = 0;
   ConstExpr offset;
   uint32_t begin = 0;  // byte range of the payload in Module::bytes
   uint32_t size = 0;
@@ -79,6 +85,7 @@ struct Module {
   std::vector<ElementSegment> elements;
   std::vector<DataSegment> data;
   std::vector<FunctionBody> bodies;  // defined functions only
+  std::array<uint32_t, 13> section_at{};  // payload offset of each section by id (0: absent)
   uint32_t num_imported_functions = 0;
   uint32_t num_imported_tables = 0;
   uint32_t num_imported_memories = 0;

@@ -15,7 +15,7 @@ struct Features {
 
 // Bounds on everything read from a module, so a hostile module cannot exhaust memory at decode.
 struct DecodeLimits {
-  uint32_t max_module_size = 16u << 20;
+  uint32_t max_module_size = 4u << 20;     // translated code can be a few times larger
   uint32_t max_types = 10000;
   uint32_t max_type_params = 128;   // also bounds validation work per call instruction
   uint32_t max_type_results = 16;   // and per br_table entry
