@@ -16,11 +16,13 @@
 
 #include <bciin/abi.h>
 #include <bciin/device.h>
+#include <bciin/sdk/plugin.hpp>
 #include <bciin/sdk/status.hpp>
 
 #include <chrono>
 #include <cstring>
 #include <exception>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -522,5 +524,35 @@ class DeviceHandle {
   bciin_device* device_ = nullptr;
 };
 
+// The plugin of a driver whose devices are all one class, constructed as
+//   DeviceClass(const DeviceConfig&, DeviceEvents, std::function<void(bciin_log_level, const std::string&)> log)
+// Most drivers need nothing more: BCIIN_DEVICE_DRIVER_PLUGIN(MyDevice) is the whole plugin.
+template <typename DeviceClass>
+class DeviceDriverPlugin : public Plugin, private DeviceDriver {
+ public:
+  explicit DeviceDriverPlugin(Host host) : Plugin(host), service_(this) {}
+
+  const bciin_service_header* Service(std::string_view id) override {
+    return id == BCIIN_DEVICE_DRIVER_SERVICE_ID ? service_.header() : nullptr;
+  }
+
+ private:
+  Status Open(const DeviceConfig& config, DeviceEvents events, std::unique_ptr<Device>* out) override {
+    Host log_host = host();
+    *out = std::make_unique<DeviceClass>(
+        config, events, [log_host](bciin_log_level level, const std::string& message) { log_host.Log(level, message); });
+    return Status::Ok();
+  }
+
+  DeviceDriverService service_;
+};
+
 }  // namespace v1
 }  // namespace bciin::sdk
+
+// Defines a driver plugin whose devices are DeviceClass (see DeviceDriverPlugin).
+#define BCIIN_DEVICE_DRIVER_PLUGIN(DeviceClass)                                      \
+  namespace {                                                                        \
+  using BciinDeviceDriverPlugin = ::bciin::sdk::DeviceDriverPlugin<DeviceClass>;     \
+  }                                                                                  \
+  BCIIN_PLUGIN(BciinDeviceDriverPlugin)

@@ -103,40 +103,33 @@ const bciin_service_header* QueryService(void* instance, const char* id) noexcep
 }  // namespace v1
 }  // namespace bciin::sdk
 
+// The body of a descriptor function for `PluginClass`, from the generated declaration.
+#define BCIIN_DESCRIPTOR_BODY_(PluginClass)                                                \
+  static const bciin_plugin_descriptor descriptor = {                                      \
+      .size = sizeof(bciin_plugin_descriptor),                                             \
+      .abi_major = BCIIN_ABI_MAJOR,                                                        \
+      .abi_minor = BCIIN_ABI_MINOR,                                                        \
+      BCIIN_DECLARATION_FIELDS,                                                            \
+      .create = &::bciin::sdk::detail::Create<PluginClass>,                                \
+      .start = &::bciin::sdk::detail::Start<PluginClass>,                                  \
+      .stop = &::bciin::sdk::detail::Stop<PluginClass>,                                    \
+      .destroy = &::bciin::sdk::detail::Destroy<PluginClass>,                              \
+      .query_service = &::bciin::sdk::detail::QueryService<PluginClass>,                   \
+  };                                                                                       \
+  return &descriptor;
+
 // Defines the plugin's exported entry point for class `PluginClass`. Requires the declaration
 // header that bciin_add_plugin() generates (on the include path of the plugin target).
 #define BCIIN_PLUGIN(PluginClass)                                                          \
   extern "C" BCIIN_EXPORT const bciin_plugin_descriptor* BCIIN_PLUGIN_ENTRY(void) {        \
-    static const bciin_plugin_descriptor descriptor = {                                    \
-        .size = sizeof(bciin_plugin_descriptor),                                           \
-        .abi_major = BCIIN_ABI_MAJOR,                                                      \
-        .abi_minor = BCIIN_ABI_MINOR,                                                      \
-        BCIIN_DECLARATION_FIELDS,                                                          \
-        .create = &::bciin::sdk::detail::Create<PluginClass>,                              \
-        .start = &::bciin::sdk::detail::Start<PluginClass>,                                \
-        .stop = &::bciin::sdk::detail::Stop<PluginClass>,                                  \
-        .destroy = &::bciin::sdk::detail::Destroy<PluginClass>,                            \
-        .query_service = &::bciin::sdk::detail::QueryService<PluginClass>,                 \
-    };                                                                                     \
-    return &descriptor;                                                                    \
+    BCIIN_DESCRIPTOR_BODY_(PluginClass)                                                    \
   }
 
 // The same for a component compiled into bciin-node (bciin_add_plugin(... BUILTIN)): defines
 // the descriptor function BCIIN_BUILTIN_ENTRY instead of the exported entry symbol.
 #define BCIIN_BUILTIN_PLUGIN(PluginClass)                                                  \
   extern "C" const bciin_plugin_descriptor* BCIIN_BUILTIN_ENTRY(void) {                    \
-    static const bciin_plugin_descriptor descriptor = {                                    \
-        .size = sizeof(bciin_plugin_descriptor),                                           \
-        .abi_major = BCIIN_ABI_MAJOR,                                                      \
-        .abi_minor = BCIIN_ABI_MINOR,                                                      \
-        BCIIN_DECLARATION_FIELDS,                                                          \
-        .create = &::bciin::sdk::detail::Create<PluginClass>,                              \
-        .start = &::bciin::sdk::detail::Start<PluginClass>,                                \
-        .stop = &::bciin::sdk::detail::Stop<PluginClass>,                                  \
-        .destroy = &::bciin::sdk::detail::Destroy<PluginClass>,                            \
-        .query_service = &::bciin::sdk::detail::QueryService<PluginClass>,                 \
-    };                                                                                     \
-    return &descriptor;                                                                    \
+    BCIIN_DESCRIPTOR_BODY_(PluginClass)                                                    \
   }
 
 // Inside a plugin target, bring in its generated declaration (BCIIN_DECLARATION_FIELDS).
