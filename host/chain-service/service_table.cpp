@@ -80,6 +80,11 @@ int32_t ChainServiceTable::ImportBlock(void* instance, bciin_span block, bciin_c
     chain::ImportResult r;
     ByteView bytes = chain::AsView(block);
     Status s = Self(instance)->chain_->ImportBlock(bytes, &r);
+    if (s.is(BCIIN_ERR_ALREADY_EXISTS)) {  // the engine's word for a block it has: not an error here
+      r.already_known = true;
+      r.new_head = false;
+      s = Status();
+    }
     if (!s.ok()) return s;
     if (result && result->size >= sizeof(bciin_chain_import_result)) {
       std::memcpy(result->hash, r.hash.data(), 32);

@@ -26,7 +26,7 @@ namespace {
 
 // The plugins a node runs when its configuration names none: a devnet that stores its chain in
 // leveldb and seals blocks with the development authority.
-const std::vector<std::string> kDefaultPlugins = {"chain", "storage-leveldb", "consensus-dev"};
+const std::vector<std::string> kDefaultPlugins = {"chain", "storage-leveldb", "consensus-dev", "p2p", "api-http"};
 
 std::filesystem::path DefaultPluginDir() {
   // Installed and build trees share one layout: bin/bciin-node beside lib/bciin/plugins.

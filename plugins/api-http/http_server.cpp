@@ -240,6 +240,9 @@ void HttpServer::Stop() {
   impl_->io.stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
+  // Complete what was cancelled so that no handler keeps a session alive.
+  impl_->io.restart();
+  impl_->io.poll();
 }
 
 uint16_t HttpServer::port() const { return impl_->port; }

@@ -530,7 +530,7 @@ struct P2pNode::Impl : std::enable_shared_from_this<P2pNode::Impl> {
       arrived.erase(it);
       bciin_chain_import_result r{};
       Status s = chain.ImportBlock(bytes, &r);
-      if (!s.ok()) {
+      if (!s.ok() && !s.is(BCIIN_ERR_ALREADY_EXISTS)) {
         Log(BCIIN_LOG_WARN, fmt::format("sync: block #{} {} rejected: {}", queue.front().height, chain::BlockId(hash), s.message()));
         // Whoever served the headers or the block lied; drop what is left of this download.
         for (auto& [id, peer] : peers)
@@ -594,7 +594,7 @@ struct P2pNode::Impl : std::enable_shared_from_this<P2pNode::Impl> {
     if (queued.count(hash)) return;  // the download will bring it
     bciin_chain_import_result r{};
     Status s = chain.ImportBlock(chain::Encode(in.block), &r);
-    if (s.ok()) return;
+    if (s.ok() || s.is(BCIIN_ERR_ALREADY_EXISTS)) return;
     if (s.is(BCIIN_ERR_NOT_FOUND)) {
       // We miss its parent: sync from this peer.
       p->best_weight = chain::Amount::Max();
@@ -734,6 +734,9 @@ void P2pNode::Stop() {
     impl->io.stop();
   });
   impl_->thread.join();
+  // Run the completions of what was cancelled, so that no handler keeps a peer (or us) alive.
+  impl_->io.restart();
+  impl_->io.poll();
 }
 
 uint16_t P2pNode::listen_port() const { return impl_->port; }
