@@ -48,7 +48,7 @@ Status OrderByRequirements(const std::vector<const Manifest*>& enabled, const Pl
           }
         }
       }
-      if (satisfied) continue;
+      if (satisfied || (req.range.optional() && out_of_range.empty())) continue;
       if (!out_of_range.empty()) {
         std::string list;
         for (const auto& s : out_of_range) list += (list.empty() ? "" : "; ") + s;

@@ -53,7 +53,7 @@ Status VersionRange::Parse(std::string_view text, VersionRange* out) {
   std::istringstream words{std::string(text)};
   std::string word;
   while (words >> word) {
-    if (word == "*" || word == "x") continue;
+    if (word == "*" || word == "x" || word == "optional") continue;
     auto bad = [&](const Status& s) {
       return Status::InvalidArgument("bad version range '" + std::string(text) + "': " + s.message());
     };

@@ -26,12 +26,17 @@ struct Version {
 Status ParseVersion(std::string_view text, Version* out);
 
 // A range: space-separated comparators that must all hold (">=1.0.0 <2.0.0"), each one of
-// "=V" "V" ">V" ">=V" "<V" "<=V" "^V" "~V" "*".
+// "=V" "V" ">V" ">=V" "<V" "<=V" "^V" "~V" "*". A leading word "optional" marks an optional
+// requirement (see optional()); it adds no constraint.
+
 class VersionRange {
  public:
   static Status Parse(std::string_view text, VersionRange* out);
   bool Contains(const Version& v) const;
   const std::string& text() const { return text_; }
+  // "optional ..." in a requirement: satisfied when nothing provides it; when something does,
+  // that provider is still ordered first.
+  bool optional() const { return text_.rfind("optional", 0) == 0; }
 
  private:
   enum class Op { kEq, kGt, kGe, kLt, kLe };

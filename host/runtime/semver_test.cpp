@@ -45,6 +45,8 @@ TEST(SemverTest, RangesContain) {
   EXPECT_TRUE(In("", "9.9.9"));
   EXPECT_TRUE(In("=1.2.3", "1.2.3"));
   EXPECT_FALSE(In("1.2.3", "1.2.4"));
+  EXPECT_TRUE(In("optional ^1.0", "1.4.0"));
+  EXPECT_FALSE(In("optional ^1.0", "2.0.0"));
 }
 
 }  // namespace

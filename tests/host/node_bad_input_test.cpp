@@ -161,6 +161,15 @@ TEST_F(NodeBadInputTest, RequiredVersionOutOfRange) {
   EXPECT_OUTPUT(r, "plugin 'fixture-picky' requires fixture-counter ^2.0, but plugin 'fixture-counter' is 1.2.0");
 }
 
+TEST_F(NodeBadInputTest, OptionalRequirementOrdersItsProviderFirstOrIsMissing) {
+  Install({"fixture-counter", "fixture-optional"});
+  auto alone = NodeWithConfig("plugin = fixture-optional\n");
+  EXPECT_EQ(alone.exit_code, 0) << alone.output;
+  auto both = NodeWithConfig("plugin = fixture-optional\nplugin = fixture-counter\n");
+  EXPECT_EQ(both.exit_code, 0) << both.output;
+  EXPECT_OUTPUT(both, "would start in this order: fixture-counter, fixture-optional");
+}
+
 TEST_F(NodeBadInputTest, CycleInRequirements) {
   Install({"fixture-cycle-a", "fixture-cycle-b"});
   auto r = NodeWithConfig("plugin = fixture-cycle-a\nplugin = fixture-cycle-b\n");
