@@ -6,27 +6,32 @@ namespace bciin::cuckoo {
 namespace {
 
 using testing::solve_with;
-constexpr SolverKind kKind = SolverKind::kLean;
+
+// Every test runs for both solvers: they must agree on every graph.
+class SolverTest : public ::testing::TestWithParam<SolverKind> {
+ protected:
+  SolverKind kind() const { return GetParam(); }
+};
 
 // Grin cuckatoo.rs basic_solve: edge bits 15, header [0u8; 80], nonce 1546569 has exactly 2 42-cycles.
-TEST(LeanSolver, GrinBasicSolveHasTwoCycles) {
+TEST_P(SolverTest, GrinBasicSolveHasTwoCycles) {
   const SipKeys keys = keys_for(Hash256{}, 1546569);
   for (unsigned threads : {1u, 2u}) {
     SolveStats stats;
-    EXPECT_EQ(solve_with(kKind, 15, threads, keys, &stats).size(), 2u) << threads << " threads";
+    EXPECT_EQ(solve_with(kind(), 15, threads, keys, &stats).size(), 2u) << threads << " threads";
     EXPECT_EQ(stats.cycles_by_length[21], 2u);
     EXPECT_EQ(stats.dropped_edges, 0u);
   }
 }
 
 // Grin lean.rs lean_miner: edge bits 19, 84-byte header, nonce 15465723: at least one 42-cycle.
-TEST(LeanSolver, GrinLeanMinerFindsACycle) {
-  EXPECT_GE(solve_with(kKind, 19, 2, testing::grin_lean_keys(15465723)).size(), 1u);
+TEST_P(SolverTest, GrinLeanMinerFindsACycle) {
+  EXPECT_GE(solve_with(kind(), 19, 2, testing::grin_lean_keys(15465723)).size(), 1u);
 }
 
-TEST(LeanSolver, CancelledBeforeStart) {
+TEST_P(SolverTest, CancelledBeforeStart) {
   SolverOptions o;
-  o.kind = kKind;
+  o.kind = kind();
   o.edge_bits = 16;
   std::unique_ptr<Solver> solver;
   ASSERT_TRUE(create_solver(o, &solver).ok());
@@ -36,9 +41,9 @@ TEST(LeanSolver, CancelledBeforeStart) {
   EXPECT_TRUE(proofs.empty());
 }
 
-TEST(LeanSolver, MemoryCapTooSmallIsRefused) {
+TEST_P(SolverTest, MemoryCapTooSmallIsRefused) {
   SolverOptions o;
-  o.kind = kKind;
+  o.kind = kind();
   o.edge_bits = 20;
   o.memory_cap_bytes = 1024;
   std::unique_ptr<Solver> solver;
@@ -51,9 +56,9 @@ TEST(LeanSolver, MemoryCapTooSmallIsRefused) {
   EXPECT_LE(solver->memory_bytes(), o.memory_cap_bytes);
 }
 
-TEST(LeanSolver, RejectsBadOptions) {
+TEST_P(SolverTest, RejectsBadOptions) {
   SolverOptions o;
-  o.kind = kKind;
+  o.kind = kind();
   o.edge_bits = 5;
   std::unique_ptr<Solver> solver;
   EXPECT_EQ(create_solver(o, &solver).code(), BCIIN_ERR_INVALID_ARGUMENT);
@@ -62,9 +67,9 @@ TEST(LeanSolver, RejectsBadOptions) {
   EXPECT_EQ(create_solver(o, &solver).code(), BCIIN_ERR_INVALID_ARGUMENT);
 }
 
-TEST(LeanSolver, ReusableAcrossGraphsAndThreadCountsAgree) {
+TEST_P(SolverTest, ReusableAcrossGraphsAndThreadCountsAgree) {
   SolverOptions o;
-  o.kind = kKind;
+  o.kind = kind();
   o.edge_bits = 13;
   std::unique_ptr<Solver> one;
   ASSERT_TRUE(create_solver(o, &one).ok());
@@ -84,6 +89,11 @@ TEST(LeanSolver, ReusableAcrossGraphsAndThreadCountsAgree) {
   }
   EXPECT_GT(found, 0u);
 }
+
+INSTANTIATE_TEST_SUITE_P(LeanAndMean, SolverTest, ::testing::Values(SolverKind::kLean, SolverKind::kMean),
+                         [](const ::testing::TestParamInfo<SolverKind>& info) {
+                           return info.param == SolverKind::kLean ? std::string("Lean") : std::string("Mean");
+                         });
 
 }  // namespace
 }  // namespace bciin::cuckoo
