@@ -26,7 +26,7 @@ done
 "$top/scripts/install-deps.sh"
 build=${BCIIN_DEVNET_BUILD_DIR:-$top/build-release}
 echo "run-devnet: building a release in $build (the first build takes a while)"
-cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBCIIN_BUILD_TESTS=OFF -DBCIIN_BUILD_BENCH=OFF \
+cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DBCIIN_BUILD_TESTS=OFF -DBCIIN_BUILD_BENCH=OFF -DBCIIN_UNIT_FILTER=".*" \
   > "$build.configure.log" 2>&1 || { cat "$build.configure.log"; exit 1; }
 cmake --build "$build"
 bin=$build/bin

@@ -18,7 +18,7 @@ echo "== configure ($build, ASan+UBSan)"
 # matters on CI's two cores); ASan still names functions in its reports. BCIIN_TEST_CXXFLAGS
 # overrides it ("-O1 -g" for line numbers).
 flags=${BCIIN_TEST_CXXFLAGS:--O1 -g0}
-cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBCIIN_SANITIZE=ON \
+cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBCIIN_SANITIZE=ON -DBCIIN_UNIT_FILTER=".*" \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="$flags -DNDEBUG" -DCMAKE_C_FLAGS_RELWITHDEBINFO="$flags -DNDEBUG" \
   -DBCIIN_SHARED_DATA_DIR="$(cd "$top/.." && pwd)/shared/data" > "$build.configure.log" 2>&1 \
   || { cat "$build.configure.log"; exit 1; }
