@@ -113,8 +113,10 @@ cat <<TXT
 run-devnet: the node's configuration is $devnet/node.ini
 run-devnet: in another terminal, for example:
   $bin/bciin-cli head
-  $bin/bciin-cli device list
-  $bin/bciin-cli device submit printer1 ../shared/data/gcode/prusaslicer-cube-with-hole.gcode --copies 1
+  $bin/bciin-cli keys import alice $devnet/data/devnet/account-0.key
+  $bin/bciin-cli send --from alice --to ak_... --amount 1000 --token-file $devnet/data/api-token
+  $bin/bciin-cli verify alice
+  tail -f $devnet/printer1.sim.log $devnet/cnc1.sim.log     # the simulated machines
 run-devnet: starting bciin-node (Ctrl-C to stop)
 TXT
 if [ -n "${BCIIN_DEVNET_SECONDS:-}" ]; then
