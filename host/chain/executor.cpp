@@ -374,6 +374,7 @@ Status Executor::ApplyTx(const BlockEnv& env, const SignedTx& stx, const Hash& t
     outcome->success = 0;
     outcome->error = s.ToString().substr(0, 512);
     if (s.is(BCIIN_ERR_RESOURCE) && s.message().find("out of gas") != std::string::npos) c.gas_used = tx.gas;
+    if (Status r = RecordFailure(ctx, view, outcome->error); !r.ok()) return invalid(r);
   }
   outcome->gas_used = c.gas_used;
   // Refund the unused gas; pay the used gas to the beneficiary.
@@ -388,6 +389,19 @@ Status Executor::ApplyTx(const BlockEnv& env, const SignedTx& stx, const Hash& t
     if (!s.ok()) return invalid(s);
   }
   return Status();
+}
+
+Status Executor::RecordFailure(const bciin_tx_context& ctx, StateView& view, const std::string& reason) const {
+  if (hook_ == nullptr || hook_->header.size < offsetof(bciin_contract_hook, tx_failed) + sizeof(hook_->tx_failed) ||
+      hook_->tx_failed == nullptr || hook_->subtree == nullptr)
+    return Status();
+  // No metering (a zero limit: any charge fails) and no contract calls (the depth is at its limit).
+  ViewContext c{this, &view, hook_->subtree, ctx.height, &ctx, 0, 0, kMaxCallDepth};
+  bciin_error e{};
+  int32_t rc = hook_->tx_failed(hook_->header.instance, &ctx, &kViewApi, AsView(&c), AsSpan(AsView(reason)), &e);
+  if (rc == BCIIN_OK) return Status();
+  return Status(static_cast<bciin_status_code>(rc), e.message[0] ? std::string(e.message) : "tx_failed")
+      .WithContext("the contract hook's failure record");
 }
 
 Status Executor::EndBlock(const BlockEnv& env, StateView& view) const {

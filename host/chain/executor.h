@@ -71,6 +71,8 @@ class Executor {
   Status ApplyTx(const BlockEnv& env, const SignedTx& stx, const Hash& tx_hash,
                  uint64_t intrinsic_gas, StateView& view, TxOutcome* outcome) const;
   Status EndBlock(const BlockEnv& env, StateView& view) const;
+  // After a run-time failure was undone: lets the contract hook record it (tx_failed).
+  Status RecordFailure(const bciin_tx_context& ctx, StateView& view, const std::string& reason) const;
 
   // Accounts (the "accounts" subtree); nullopt when absent.
   static Status LoadAccount(StateView& view, const PublicKey& key, std::optional<Account>* out);

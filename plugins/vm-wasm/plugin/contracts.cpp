@@ -44,17 +44,6 @@ bool IsRunTime(const Status& s) { return s.is(BCIIN_ERR_REJECTED) || s.is(BCIIN_
 
 }  // namespace
 
-PublicKey ContractAddress(const PublicKey& creator, uint64_t nonce) {
-  static constexpr char kTag[] = "bciin.contract";
-  uint8_t n[8];
-  for (int i = 0; i < 8; ++i) n[i] = static_cast<uint8_t>(nonce >> (8 * i));
-  return chain::Blake2b256({chain::AsView(std::string_view(kTag)), chain::ByteView(creator), chain::ByteView(n, 8)});
-}
-std::string AccountKey(const PublicKey& address) { return "a" + Str(address); }
-std::string CodeKey(const Hash& code_hash) { return "c" + Str(code_hash); }
-std::string StorageKey(const PublicKey& address, std::string_view key) { return "s" + Str(address) + std::string(key); }
-std::string ReceiptKey(const Hash& tx_hash) { return "r" + Str(tx_hash); }
-
 // One running contract call.
 struct ContractVm::Frame {
   ContractVm* vm = nullptr;
@@ -270,7 +259,10 @@ Status ContractVm::Call(const bciin_tx_context& context, const sdk::LedgerView& 
   BCIIN_RETURN_IF_ERROR(LoadModule(&view, account.code_hash, &module));
 
   const bool top = frames_.empty();
-  if (top) tx_events_.clear();
+  if (top) {
+    tx_events_.clear();
+    failed_.reset();
+  }
   const uint64_t limit = top ? context.gas_limit : next_gas_limit_;
   wasm::GasMeter meter(limit);
   Frame frame;
@@ -289,9 +281,24 @@ Status ContractVm::Call(const bciin_tx_context& context, const sdk::LedgerView& 
   if (!frame.fatal.ok()) return frame.fatal;
   if (!st.ok()) {
     tx_events_.resize(events_before);
-    if (st.code() == ErrorCode::kTrapOutOfGas) return Status::ResourceExhausted("contract call: out of gas");
-    if (frame.reverted) return Status::Rejected("contract reverted: " + frame.revert_message);
-    return Status::Rejected("contract trapped: " + st.ToString());
+    Receipt failed;
+    failed.gas_used = meter.used();
+    failed.contract = address;
+    Status result;
+    if (st.code() == ErrorCode::kTrapOutOfGas) {
+      failed.status = static_cast<uint8_t>(ReceiptStatus::kOutOfGas);
+      result = Status::ResourceExhausted("contract call: out of gas");
+    } else if (frame.reverted) {
+      failed.status = static_cast<uint8_t>(ReceiptStatus::kReverted);
+      failed.message = frame.revert_message;
+      result = Status::Rejected("contract reverted: " + frame.revert_message);
+    } else {
+      failed.status = static_cast<uint8_t>(ReceiptStatus::kTrapped);
+      failed.message = st.ToString().substr(0, chain::kMaxRevertMessage);
+      result = Status::Rejected("contract trapped: " + st.ToString());
+    }
+    if (top) failed_.emplace(Key32(context.tx_hash), std::move(failed));
+    return result;
   }
   *output = std::move(frame.output);
   if (top) {
@@ -304,6 +311,15 @@ Status ContractVm::Call(const bciin_tx_context& context, const sdk::LedgerView& 
     BCIIN_RETURN_IF_ERROR(view.Put(ReceiptKey(Key32(context.tx_hash)), chain::AsString(chain::Encode(receipt))));
   }
   return Status();
+}
+
+Status ContractVm::TxFailed(const bciin_tx_context& context, const sdk::LedgerView& view, std::string_view /*reason*/) {
+  // Only a transaction whose top-level contract run failed gets a receipt; one that failed
+  // before reaching a contract (no contract at the address, code refused) has none.
+  if (!failed_ || failed_->first != Key32(context.tx_hash)) return Status();
+  Receipt receipt = std::move(failed_->second);
+  failed_.reset();
+  return view.Put(ReceiptKey(Key32(context.tx_hash)), chain::AsString(chain::Encode(receipt)));
 }
 
 // ---- The VM service -----------------------------------------------------------------------

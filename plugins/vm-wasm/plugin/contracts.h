@@ -4,6 +4,7 @@
 // formats, the host functions and their gas.
 #pragma once
 
+#include <bciin/chain/contract_state.h>
 #include <bciin/chain/objects.h>
 #include <bciin/sdk/ledger.hpp>
 #include <bciin/wasm/engine.h>
@@ -11,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,18 +23,18 @@ using chain::Bytes;
 using chain::Hash;
 using chain::PublicKey;
 
-inline constexpr char kSubtree[] = "vm";
+inline constexpr const char* kSubtree = chain::kContractSubtree;
 inline constexpr char kHostModule[] = "bciin";
-inline constexpr uint16_t kCreateTxType = 42;
-inline constexpr uint16_t kCallTxType = 43;
+inline constexpr uint16_t kCreateTxType = chain::kContractCreateTxType;
+inline constexpr uint16_t kCallTxType = chain::kContractCallTxType;
 inline constexpr uint64_t kCreateBaseGas = 50'000;
 inline constexpr uint64_t kCallBaseGas = 20'000;
-inline constexpr size_t kMaxCode = 512 * 1024;
-inline constexpr size_t kMaxInput = 64 * 1024;
-inline constexpr size_t kMaxStorageKey = chain::kMaxStateKey - 33;  // "s" + address + key
+inline constexpr size_t kMaxCode = chain::kMaxContractCode;
+inline constexpr size_t kMaxInput = chain::kMaxContractInput;
+inline constexpr size_t kMaxStorageKey = chain::kMaxContractStorageKey;
 inline constexpr size_t kMaxStorageValue = 64 * 1024;
-inline constexpr size_t kMaxReturn = 64 * 1024;
-inline constexpr size_t kMaxEvents = 256;
+inline constexpr size_t kMaxReturn = chain::kMaxContractReturn;
+inline constexpr size_t kMaxEvents = chain::kMaxContractEvents;
 
 // Gas of the host functions, on top of the engine's kGasPerHostCall (a consensus schedule).
 struct HostGas {
@@ -53,101 +55,21 @@ struct HostGas {
   static constexpr uint64_t kEd25519Verify = 3'000;
 };
 
-// The payload of a create transaction (type 42, version 1).
-struct CreatePayload {
-  Bytes code;   // a WebAssembly module
-  Bytes args;   // the constructor's input (export "init", when it has one)
-  Amount value; // moved from the sender to the new contract before the constructor runs
-
-  template <class Io>
-  void Serialize(Io& io) {
-    io.Version(1);
-    io.Blob(code, kMaxCode);
-    io.Blob(args, kMaxInput);
-    io.Amt(value);
-  }
-};
-
-// The payload of a call transaction (type 43, version 1).
-struct CallPayload {
-  PublicKey contract{};
-  Amount value;
-  Bytes data;  // the contract's input
-
-  template <class Io>
-  void Serialize(Io& io) {
-    io.Version(1);
-    io.Fixed(contract);
-    io.Amt(value);
-    io.Blob(data, kMaxInput);
-  }
-};
-
-// A contract account: "a" + address in subtree "vm". Its balance is an ordinary account.
-struct ContractAccount {
-  Hash code_hash{};     // the code: "c" + code_hash
-  Hash storage_root{};  // commitment to the storage entries (docs/contracts.md)
-  uint64_t storage_entries = 0;
-  uint64_t create_nonce = 0;  // contracts this one has created
-  PublicKey creator{};
-  uint8_t pending_init = 0;   // the constructor has yet to run (only inside its create)
-
-  template <class Io>
-  void Serialize(Io& io) {
-    io.Version(1);
-    io.Fixed(code_hash);
-    io.Fixed(storage_root);
-    io.U64(storage_entries);
-    io.U64(create_nonce);
-    io.Fixed(creator);
-    io.U8(pending_init);
-    if constexpr (Io::kDecoding) {
-      if (pending_init > 1) throw chain::DecodeError("non-canonical encoding: pending_init");
-    }
-  }
-};
-
-struct Event {
-  PublicKey contract{};
-  Bytes topic;
-  Bytes data;
-
-  template <class Io>
-  void Serialize(Io& io) {
-    io.Version(1);
-    io.Fixed(contract);
-    io.Blob(topic, 256);
-    io.Blob(data, kMaxInput);
-  }
-};
-
-// The receipt of a transaction whose contract call succeeded: "r" + tx hash. A failed call
-// leaves no receipt (its changes are undone); the chain's transaction outcome carries the
-// failure, the reason (revert message, trap, out of gas) and the gas.
-struct Receipt {
-  uint8_t status = 1;
-  uint64_t gas_used = 0;  // gas the VM used (the transaction's intrinsic gas not included)
-  PublicKey contract{};   // the contract called or created
-  Bytes return_data;
-  std::vector<Event> events;
-
-  template <class Io>
-  void Serialize(Io& io) {
-    io.Version(1);
-    io.U8(status);
-    io.U64(gas_used);
-    io.Fixed(contract);
-    io.Blob(return_data, kMaxReturn);
-    io.List(events, kMaxEvents);
-  }
-};
-
-// Blake2b-256("bciin.contract" || creator || u64 nonce little-endian).
-PublicKey ContractAddress(const PublicKey& creator, uint64_t nonce);
-std::string AccountKey(const PublicKey& address);
-std::string CodeKey(const Hash& code_hash);
-std::string StorageKey(const PublicKey& address, std::string_view key);
-std::string ReceiptKey(const Hash& tx_hash);
+// The transaction payloads and the state layout (docs/contracts.md) are the SDK's, shared with
+// the API and clients.
+using CreatePayload = chain::ContractCreatePayload;
+using CallPayload = chain::ContractCallPayload;
+using ContractAccount = chain::ContractAccount;
+using Event = chain::ContractEvent;
+using Receipt = chain::Receipt;
+using chain::ContractAddress;
+using chain::ReceiptStatus;
+inline std::string AccountKey(const PublicKey& address) { return chain::ContractAccountKey(address); }
+inline std::string CodeKey(const Hash& code_hash) { return chain::ContractCodeKey(code_hash); }
+inline std::string StorageKey(const PublicKey& address, std::string_view key) {
+  return chain::ContractStorageKey(address, key);
+}
+inline std::string ReceiptKey(const Hash& tx_hash) { return chain::ContractReceiptKey(tx_hash); }
 
 struct VmOptions {
   size_t cache_modules = 64;
@@ -173,6 +95,9 @@ class ContractVm : public sdk::LedgerExtensionBackend, public sdk::ContractHookB
   bool IsContract(const sdk::LedgerView& view, const uint8_t account[32]) override;
   Status Call(const bciin_tx_context& context, const sdk::LedgerView& view, const uint8_t contract[32],
               const uint8_t caller[32], bciin_amount value, std::string_view call_data, std::string* output) override;
+  // Writes the failed receipt of the transaction whose contract run failed (the chain has undone
+  // its changes).
+  Status TxFailed(const bciin_tx_context& context, const sdk::LedgerView& view, std::string_view reason) override;
 
   // The VM service (bciin.vm/1).
   Status Deploy(std::string_view code, Hash* code_hash);
@@ -206,6 +131,8 @@ class ContractVm : public sdk::LedgerExtensionBackend, public sdk::ContractHookB
   uint64_t last_child_gas_ = 0;  // gas the last finished frame used
   std::string last_child_revert_;
   std::map<uint64_t, Hash> entropy_;  // by height, from begin_block
+  // The receipt of the last failed top-level run, by its transaction's hash, until TxFailed.
+  std::optional<std::pair<Hash, Receipt>> failed_;
 };
 
 }  // namespace bciin::vm

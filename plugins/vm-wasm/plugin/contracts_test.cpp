@@ -261,6 +261,21 @@ TEST_F(ContractsTest, RevertUndoesTheCallButPaysTheFee) {
   EXPECT_EQ(Storage(c, "b"), std::nullopt);
   EXPECT_EQ(net_.Balance(c), Amount(0));
   EXPECT_EQ(net_.Balance(sender), *before.Sub(Amount(o.gas_used)));
+  // The failed receipt survives the undo: status, the VM's gas and the revert message.
+  auto r = LastReceipt();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, static_cast<uint8_t>(ReceiptStatus::kReverted));
+  EXPECT_EQ(r->message, "nope");
+  EXPECT_EQ(r->contract, c);
+  EXPECT_GT(r->gas_used, 0u);
+  EXPECT_LT(r->gas_used, o.gas_used);
+  EXPECT_TRUE(r->events.empty());
+  EXPECT_TRUE(r->return_data.empty());
+  // A call to an address without code fails before any contract runs: no receipt.
+  PublicKey nobody{};
+  nobody[0] = 7;
+  TxOutcome none = Submit(CallTx(1, nobody, ""));
+  EXPECT_FALSE(none.success);
   EXPECT_FALSE(LastReceipt());
 }
 
@@ -287,12 +302,20 @@ TEST_F(ContractsTest, BombsEndInOutOfGasAndPayTheWholeFee) {
     EXPECT_NE(o.error.find("out of gas"), std::string::npos) << o.error;
     EXPECT_EQ(o.gas_used, gas);
     EXPECT_EQ(net_.Balance(sender), *before.Sub(Amount(gas)));
+    auto r = LastReceipt();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, static_cast<uint8_t>(ReceiptStatus::kOutOfGas));
+    EXPECT_EQ(r->message, "");
   }
   // Deep recursion and a trap are failures too (not out of gas), and pay what they used.
   PublicKey rec = Create(0, Contract(R"((func $f (export "call") (call $f)))"));
   TxOutcome o = Submit(CallTx(1, rec, ""));
   EXPECT_FALSE(o.success);
   EXPECT_NE(o.error.find("contract trapped"), std::string::npos) << o.error;
+  auto r = LastReceipt();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, static_cast<uint8_t>(ReceiptStatus::kTrapped));
+  EXPECT_FALSE(r->message.empty());
 }
 
 TEST_F(ContractsTest, GasIsChargedForHostCallsByTheBytesTheyMove) {

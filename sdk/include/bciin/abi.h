@@ -27,7 +27,7 @@ extern "C" {
 #endif
 
 #define BCIIN_ABI_MAJOR 1
-#define BCIIN_ABI_MINOR 0
+#define BCIIN_ABI_MINOR 1
 
 #define BCIIN_ABI_STRINGIFY_(x) #x
 #define BCIIN_ABI_STRINGIFY(x) BCIIN_ABI_STRINGIFY_(x)

@@ -36,7 +36,7 @@ extern "C" {
 #define BCIIN_LEDGER_EXTENSION_SERVICE_ID "bciin.ledger-extension/1"
 #define BCIIN_LEDGER_EXTENSION_SERVICE_VERSION "1.0.0"
 #define BCIIN_CONTRACT_HOOK_SERVICE_ID "bciin.contract-hook/1"
-#define BCIIN_CONTRACT_HOOK_SERVICE_VERSION "1.0.0"
+#define BCIIN_CONTRACT_HOOK_SERVICE_VERSION "1.1.0"
 
 /* An amount in the smallest unit: lo + hi * 2^64. */
 typedef struct bciin_amount {
@@ -151,6 +151,14 @@ typedef struct bciin_contract_hook {
    * While `call` runs, the view's own subtree (put/erase, get with NULL) is this one, whichever
    * extension's transaction reached the contract (a spend runs in "accounts"). */
   const char* subtree;
+  /* Optional, added in ABI 1.1 (read only when header.size covers it; NULL: none): called after
+   * a transaction failed at run time and every change it made was undone, before its fee is
+   * settled, so the VM can record the failure (a receipt) in its own subtree (`subtree` above):
+   * the view writes there, charges no gas and runs no contract. `reason` is the failure's
+   * message. Any error makes the transaction invalid. */
+  int32_t (*tx_failed)(void* instance, const bciin_tx_context* context,
+                       const bciin_ledger_view_api* api, bciin_ledger_view* view,
+                       bciin_span reason, bciin_error* error);
 } bciin_contract_hook;
 
 #ifdef __cplusplus

@@ -123,6 +123,17 @@ class ChainClient {
     *out = a;
     return Status();
   }
+  // The value under `key` in state subtree `subtree` at the head; nullopt (and ok) when absent.
+  Status GetState(const std::string& subtree, chain::ByteView key, std::optional<std::string>* out) const {
+    bciin_error e{};
+    std::string raw;
+    out->reset();
+    int32_t rc = s_->get_state(inst(), subtree.c_str(), chain::AsSpan(key), Sink(&raw), &e);
+    if (rc == BCIIN_ERR_NOT_FOUND) return Status();
+    if (rc != BCIIN_OK) return From(rc, e);
+    *out = std::move(raw);
+    return Status();
+  }
   Status Prove(const std::string& subtree, chain::ByteView key, const chain::Hash* block,
                std::string* proof, std::string* header) const {
     bciin_error e{};

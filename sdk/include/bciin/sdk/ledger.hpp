@@ -204,6 +204,10 @@ class ContractHookBackend {
   virtual Status Call(const bciin_tx_context& context, const LedgerView& view,
                       const uint8_t contract[32], const uint8_t caller[32], bciin_amount value,
                       std::string_view call_data, std::string* output) = 0;
+  // After a transaction failed at run time and its changes were undone (bciin_contract_hook::tx_failed).
+  virtual Status TxFailed(const bciin_tx_context& /*context*/, const LedgerView& /*view*/, std::string_view /*reason*/) {
+    return Status();
+  }
 };
 
 class ContractHookTable {
@@ -231,6 +235,13 @@ class ContractHookTable {
             *ctx, LedgerView(api, view), contract, caller, value, ledgerdetail::View(data), &output);
         if (s.ok()) out.write(out.context, reinterpret_cast<const uint8_t*>(output.data()), output.size());
         return s;
+      });
+    };
+    t_.tx_failed = [](void* inst, const bciin_tx_context* ctx, const bciin_ledger_view_api* api,
+                      bciin_ledger_view* view, bciin_span reason, bciin_error* e) -> int32_t {
+      return ledgerdetail::Guard(e, "contract tx_failed", [&] {
+        return static_cast<ContractHookBackend*>(inst)->TxFailed(*ctx, LedgerView(api, view),
+                                                                 ledgerdetail::View(reason));
       });
     };
   }
