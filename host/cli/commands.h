@@ -22,5 +22,6 @@ using CommandTable = std::vector<Command>;
 void RegisterChainCommands(CommandTable* table);   // status, block, tx, balance, send, verify, ...
 void RegisterKeyCommands(CommandTable* table);     // keys
 void RegisterDevnetCommands(CommandTable* table);  // devnet init
+void RegisterContractCommands(CommandTable* table);  // contract deploy, call, receipt, show, storage
 
 }  // namespace bciin::cli

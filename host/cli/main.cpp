@@ -35,6 +35,7 @@ cli::CommandTable AllCommands() {
   cli::RegisterChainCommands(&t);
   cli::RegisterKeyCommands(&t);
   cli::RegisterDevnetCommands(&t);
+  cli::RegisterContractCommands(&t);
   return t;
 }
 

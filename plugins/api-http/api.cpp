@@ -1,5 +1,6 @@
 #include "api.h"
 
+#include "contract_routes.h"
 #include "json_views.h"
 
 #include <bciin/chain/address.h>
@@ -265,6 +266,8 @@ HttpResponse Api::Route(const HttpRequest& r, const std::string& path, const std
                                                           }});
     return {200, "application/json", peers.empty() ? "[]" : peers};
   }
+
+  if (what == "contracts" || what == "receipts") return ContractRoute(chain, r, p, query);
 
   if (what == "plugins" && p.size() == 2) {
     need(get);
