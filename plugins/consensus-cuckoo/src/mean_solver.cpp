@@ -1,14 +1,16 @@
-// Mean solver: bucketed edge trimming with sequential memory traffic.
+// Mean solver: bucketed edge trimming with sequential memory traffic (layout in mean_layout.h).
 //
-// Every alive edge is one u64 entry in a bucket chosen by the high X bits of its endpoint on the side
-// being trimmed next: bits [n, 2n - X) hold that endpoint's low n - X bits, bits [0, n) hold the other
-// endpoint in full. A round takes one bucket at a time (threads take different buckets), counts the low
-// bits in a bitmap of 2^(n-X) bits that stays in cache, and writes each survivor, re-keyed by its other
-// endpoint, into the buckets of the next round. Buckets are lists of fixed-size chunks drawn from one
-// pool; a bucket's chunks return to the pool once it is processed, so the whole solve fits in about
-// 8 bytes per edge plus a few chunks per bucket and thread.
-// Edge indices are not stored: once a cycle is found among the survivors, all N edges are regenerated
-// to recover the indices of its node pairs ("solution recovery").
+// Generation hashes the U endpoint of every edge and files the edge as a 4-byte entry (U residue and
+// the low bits of its index) in the bucket of U's high bits. Round 1 takes one bucket at a time
+// (threads take different buckets), counts the U residues in a bitmap that stays in cache, hashes the V
+// endpoint of each survivor only (about 63 % of the edges) and files it as a 6-byte entry in the bucket
+// of V: V's residue and U in full. Later rounds read and write 6-byte entries, alternating sides: the
+// residue of the side being trimmed, the other endpoint in full. Buckets are lists of fixed-size chunks
+// drawn from one pool; a bucket's chunks return to the pool as soon as it is processed, so round 1's
+// output reuses the memory generation's entries free, and the solve needs about 4.3 bytes per edge.
+// Chunks are reused last-freed-first, so the pages touched stay close to what is live.
+// Edge indices are dropped after round 1: once a cycle is found among the survivors, all N edges are
+// regenerated to recover the indices of its node pairs ("solution recovery").
 #include "mean_solver.h"
 
 #include <algorithm>
@@ -20,42 +22,46 @@
 
 #include "bciin/cuckoo/verify.h"
 #include "cycle_finder.h"
+#include "mean_layout.h"
+#include "multiversion.h"
 #include "siphash_batch.h"
 #include "trim_policy.h"
 
 namespace bciin::cuckoo::detail {
 namespace {
 
-constexpr size_t kBatch = 256;
+constexpr size_t kBatch = 256;      // edges hashed together by generation and recovery
+constexpr size_t kHashBatch = 64;   // round-1 survivors whose V is hashed together
+constexpr unsigned kWidth = MeanGeometry::kWidth;
+// Chunks are scattered over the pool, which breaks the hardware's stream detection at every chunk;
+// reads prefetch this far ahead (prefetching past a chunk's end is harmless).
+constexpr unsigned kPrefetchAhead = 1024;
+// Entries from round 1 on: (other endpoint << R) | residue of the keyed endpoint, in 6 bytes. They are
+// loaded as 8 bytes; the 2 bytes beyond belong to the next entry (or the chunk's guard) and are masked
+// off where they matter (the other endpoint).
+inline uint64_t load_entry(const uint8_t* p) {
+  uint64_t x;
+  std::memcpy(&x, p, sizeof x);
+  return x;
+}
 
-struct Geometry {
-  unsigned n;            // edge bits
-  unsigned xbits;        // bucket bits
-  unsigned low_bits;     // n - xbits
-  uint64_t buckets;      // 2^xbits
-  uint64_t chunk;        // entries per chunk
-  uint64_t pool_chunks;  // chunks in the pool
+// The residue width as a compile-time constant where the geometry allows (every edge bits from 19 to 29
+// has R = 19), so that the hot loops shift by immediates; kAnyResidue reads it at run time.
+constexpr unsigned kAnyResidue = 0;
+constexpr unsigned kCommonResidue = MeanGeometry::kMaxResidue;
 
-  explicit Geometry(const SolverOptions& o) : n(o.edge_bits) {
-    // Bitmap of 2^(n-X) bits per thread: at most 2^21 bits (256 KiB, L2-resident); at least 16 buckets
-    // so that threads share the work of small graphs.
-    xbits = std::max<int>(static_cast<int>(n) - 21, std::min<int>(4, static_cast<int>(n) - 8));
-    low_bits = n - xbits;
-    buckets = uint64_t{1} << xbits;
-    const uint64_t edges = uint64_t{1} << n;
-    chunk = std::clamp<uint64_t>(edges / buckets / o.threads / 8, 256, 16384);
-    const uint64_t per_bucket = (edges / buckets + chunk - 1) / chunk;
-    pool_chunks = (edges + chunk - 1) / chunk + 3 * buckets * o.threads + o.threads * (2 * per_bucket + 2) + 16;
-  }
-  uint64_t bitmap_words() const { return (uint64_t{1} << low_bits) / 64; }
-};
+inline uint32_t load_gen_entry(const uint8_t* p) {
+  uint32_t x;
+  std::memcpy(&x, p, sizeof x);
+  return x;
+}
 
 class MeanSolver final : public Solver {
  public:
   explicit MeanSolver(const SolverOptions& options)
       : options_(options),
         geo_(options),
-        pool_(new uint64_t[geo_.pool_chunks * geo_.chunk]),
+        pool_(new uint8_t[geo_.pool_chunks * geo_.chunk_bytes]),
         fill_(geo_.pool_chunks),
         bitmaps_(new uint64_t[geo_.bitmap_words() * options.threads]) {
     for (auto& gen : lists_) gen.assign(geo_.buckets * options.threads, {});
@@ -76,7 +82,13 @@ class MeanSolver final : public Solver {
 
     reset_pool();
     cur_ = 0;
-    run_parallel([&](unsigned t) { generate(keys, t); });
+    next_bucket_ = 0;  // counts edge blocks here
+    run_parallel([&](unsigned t) {
+      if (geo_.res_bits == kCommonResidue)
+        generate<kCommonResidue>(keys, t);
+      else
+        generate<kAnyResidue>(keys, t);
+    });
     cur_ ^= 1;  // the generated buckets (keyed by U) are what round 1 reads
     uint64_t alive = uint64_t{1} << geo_.n;
     unsigned rounds = 0;
@@ -84,7 +96,15 @@ class MeanSolver final : public Solver {
       if (cancelled()) return Status::Cancelled("cancelled");
       std::vector<uint64_t> survivors(options_.threads, 0);
       next_bucket_ = 0;
-      run_parallel([&](unsigned t) { survivors[t] = trim_round(t); });
+      const bool common = geo_.res_bits == kCommonResidue;
+      if (rounds == 0)
+        run_parallel([&](unsigned t) {
+          survivors[t] = common ? first_round<kCommonResidue>(keys, t) : first_round<kAnyResidue>(keys, t);
+        });
+      else
+        run_parallel([&](unsigned t) {
+          survivors[t] = common ? trim_round<kCommonResidue>(t) : trim_round<kAnyResidue>(t);
+        });
       cur_ ^= 1;
       uint64_t now_alive = 0;
       for (uint64_t s : survivors) now_alive += s;
@@ -104,14 +124,15 @@ class MeanSolver final : public Solver {
     const unsigned keyed_side = rounds & 1;
     std::vector<SurvivorEdge> edges;
     edges.reserve(alive);
-    const uint64_t mask = edge_mask_for(geo_.n), low_mask = edge_mask_for(geo_.low_bits);
+    const uint64_t mask = edge_mask_for(geo_.n), rmask = geo_.residue_mask();
     for (uint64_t b = 0; b < geo_.buckets; ++b) {
       for (unsigned t = 0; t < options_.threads; ++t) {
         for (uint32_t c : lists_[cur_][b * options_.threads + t]) {
-          const uint64_t* entries = chunk_data(c);
-          for (uint32_t i = 0; i < fill_[c]; ++i) {
-            const uint64_t keyed = (b << geo_.low_bits) | ((entries[i] >> geo_.n) & low_mask);
-            const uint64_t other = entries[i] & mask;
+          const uint8_t* p = chunk_data(c);
+          for (uint32_t i = 0; i < fill_[c]; ++i, p += kWidth) {
+            const uint64_t x = load_entry(p);
+            const uint64_t keyed = (b << geo_.res_bits) | (x & rmask);
+            const uint64_t other = (x >> geo_.res_bits) & mask;
             const uint64_t id = edges.size();
             edges.push_back(keyed_side == 0 ? SurvivorEdge{keyed, other, id} : SurvivorEdge{other, keyed, id});
           }
@@ -123,7 +144,7 @@ class MeanSolver final : public Solver {
     std::vector<Proof> cycles;
     if (!find_cycles(edges, &cycles, &st, cancel, &search_bytes)) return Status::Cancelled("cancelled");
     if (!cycles.empty() && !recover(keys, positions, cycles, proofs, cancel)) return Status::Cancelled("cancelled");
-    st.peak_bytes = memory_bytes() + search_bytes;
+    st.peak_bytes = touched_bytes() + search_bytes;
     st.search_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
     return Status();
   }
@@ -137,7 +158,13 @@ class MeanSolver final : public Solver {
     for (auto& th : pool) th.join();
   }
 
-  uint64_t* chunk_data(uint32_t c) { return pool_.get() + uint64_t{c} * geo_.chunk; }
+  uint8_t* chunk_data(uint32_t c) { return pool_.get() + uint64_t{c} * geo_.chunk_bytes; }
+
+  // Buffers the solve has touched: the pool up to its highest chunk used, bitmaps, bookkeeping.
+  uint64_t touched_bytes() const {
+    return high_water_ * geo_.chunk_bytes + geo_.pool_chunks * sizeof(uint32_t) * 2 +
+           geo_.bitmap_words() * sizeof(uint64_t) * options_.threads;
+  }
 
   void reset_pool() {
     free_.clear();
@@ -148,67 +175,233 @@ class MeanSolver final : public Solver {
 
   // A writer's open chunk for one destination bucket: entries go straight to `ptr` until `left` is 0.
   struct Open {
-    uint64_t* ptr = nullptr;
+    uint8_t* ptr = nullptr;
     uint32_t left = 0;
     uint32_t chunk = 0;
   };
 
-  // Takes a fresh chunk for (bucket, thread) in the generation being written; false if the pool is dry
-  // (cannot happen with the pool size of Geometry; counted in dropped_edges, never silent).
-  bool open_chunk(unsigned t, uint64_t bucket, Open& open) {
+  // Records how full an open chunk is.
+  void close_chunk(Open& o, uint32_t capacity) {
+    if (o.ptr) fill_[o.chunk] = capacity - o.left;
+  }
+
+  // Closes `open` and takes a fresh chunk for (bucket, thread) in the generation being written; false if
+  // the pool is dry (cannot happen with the pool size of MeanGeometry; counted in dropped_edges, never
+  // silent).
+  // Kept out of line: the hot loops that call it on a full chunk keep their registers.
+  __attribute__((noinline)) bool open_chunk(unsigned t, uint64_t bucket, Open& open, uint32_t capacity) {
     uint32_t c;
     {
       std::lock_guard lock(pool_mutex_);
       if (free_.empty()) return false;
       c = free_.back();
       free_.pop_back();
+      high_water_ = std::max<uint64_t>(high_water_, uint64_t{c} + 1);
     }
-    fill_[c] = static_cast<uint32_t>(geo_.chunk);  // full unless close_chunks() says otherwise
+    close_chunk(open, capacity);
     lists_[cur_ ^ 1][bucket * options_.threads + t].push_back(c);
-    open = {chunk_data(c), static_cast<uint32_t>(geo_.chunk), c};
+    open = {chunk_data(c), capacity, c};
     return true;
   }
 
-  inline void append(unsigned t, std::vector<Open>& opens, uint64_t bucket, uint64_t entry) {
+  // Appends a 6-byte entry (stored as 8 bytes; the next entry or the chunk's guard takes the excess).
+  inline void append(unsigned t, std::vector<Open>& opens, uint64_t bucket, uint64_t entry, uint32_t capacity) {
     Open& o = opens[bucket];
-    if (o.left == 0 && !open_chunk(t, bucket, o)) {
+    if (o.left == 0 && !open_chunk(t, bucket, o, capacity)) {
       dropped_.fetch_add(1, std::memory_order_relaxed);
       return;
     }
-    *o.ptr++ = entry;
+    std::memcpy(o.ptr, &entry, sizeof entry);
+    o.ptr += kWidth;
     --o.left;
   }
 
-  // Records how full each partly written chunk is.
-  void close_chunks(std::vector<Open>& opens) {
-    for (Open& o : opens)
-      if (o.ptr) fill_[o.chunk] = static_cast<uint32_t>(geo_.chunk - o.left);
+  void close_chunks(std::vector<Open>& opens, uint32_t capacity) {
+    for (Open& o : opens) close_chunk(o, capacity);
     opens.assign(opens.size(), Open{});
   }
 
-  // Generation: thread t hashes its share of all edges and files them by the high bits of u.
-  void generate(const SipKeys& keys, unsigned t) {
-    const uint64_t edges = uint64_t{1} << geo_.n;
-    const uint64_t e0 = edges * t / options_.threads, e1 = edges * (t + 1) / options_.threads;
-    const uint64_t mask = edge_mask_for(geo_.n), low_mask = edge_mask_for(geo_.low_bits);
-    uint64_t us[kBatch], vs[kBatch];
-    std::vector<Open> opens(geo_.buckets);
-    for (uint64_t e = e0; e < e1; e += kBatch) {
-      const size_t n = static_cast<size_t>(std::min<uint64_t>(kBatch, e1 - e));
-      sipnodes_range(keys, e, n, 0, mask, us);
-      sipnodes_range(keys, e, n, 1, mask, vs);
-      for (size_t i = 0; i < n; ++i) append(t, opens, us[i] >> geo_.low_bits, ((us[i] & low_mask) << geo_.n) | vs[i]);
+  // A generation stream: the open chunk of one bucket and the last edge written to it.
+  struct GenStream {
+    Open open;
+    uint64_t prev = EdgeStreamWriter::kNoEdge;
+  };
+
+  // Files the edges first + i, i < n, whose U endpoints are us[i], into their streams; stops early,
+  // returning where, when a stream's chunk is full (no calls inside: the loop keeps its registers).
+  template <unsigned kRes>
+  static size_t file_edges(const uint64_t* us, size_t i, size_t n, uint64_t first, GenStream* streams,
+                           unsigned res_bits) {
+    const unsigned rbits = kRes ? kRes : res_bits;
+    const EdgeStreamWriter writer(32 - rbits);
+    const uint64_t rmask = edge_mask_for(rbits);
+    for (; i < n; ++i) {
+      const uint64_t u = us[i], edge = first + i;
+      GenStream& g = streams[u >> rbits];
+      const bool marker = writer.needs_marker(g.prev, edge);
+      if (g.open.left < 1u + marker) break;
+      if (marker) {  // rare
+        const uint32_t m = writer.marker(g.prev, edge);
+        std::memcpy(g.open.ptr, &m, sizeof m);
+        g.open.ptr += sizeof m;
+        --g.open.left;
+      }
+      const uint32_t x = writer.entry(edge, u & rmask);
+      std::memcpy(g.open.ptr, &x, sizeof x);
+      g.open.ptr += sizeof x;
+      --g.open.left;
+      g.prev = edge;
     }
-    close_chunks(opens);
+    return i;
   }
 
-  // One trimming round; buckets are taken from a shared counter. Returns survivors written by thread t.
-  uint64_t trim_round(unsigned t) {
+  // Generation: threads take blocks of edges in increasing order from a shared counter (so each
+  // thread's streams stay increasing), hash U and file 4-byte entries by U's high bits.
+  template <unsigned kRes>
+  BCIIN_MULTIVERSION void generate(const SipKeys& keys, unsigned t) {
+    const uint64_t edges = uint64_t{1} << geo_.n;
+    const uint64_t block = std::max<uint64_t>(edges >> 8, kBatch);
+    const uint64_t mask = edge_mask_for(geo_.n);
+    const unsigned rbits = kRes ? kRes : geo_.res_bits;
+    const uint32_t cap = geo_.capacity(4);
+    uint64_t us[kBatch];
+    std::vector<GenStream> streams(geo_.buckets);
+    for (;;) {
+      const uint64_t e0 = next_bucket_.fetch_add(1, std::memory_order_relaxed) * block;
+      if (e0 >= edges) break;
+      const uint64_t e1 = std::min(e0 + block, edges);
+      for (uint64_t e = e0; e < e1; e += kBatch) {
+        const size_t n = static_cast<size_t>(std::min<uint64_t>(kBatch, e1 - e));
+        sipnodes_range(keys, e, n, 0, mask, us);
+        for (size_t i = 0; (i = file_edges<kRes>(us, i, n, e, streams.data(), rbits)) < n;) {
+          // Edge e + i needs a fresh chunk (its marker and entry stay together in one chunk).
+          const uint64_t b = us[i] >> rbits;
+          if (!open_chunk(t, b, streams[b].open, cap)) {
+            dropped_.fetch_add(1, std::memory_order_relaxed);
+            ++i;
+          }
+        }
+      }
+    }
+    for (GenStream& g : streams) close_chunk(g.open, cap);
+  }
+
+  // Calls fn(edge, residue) for every entry of writer w's generation stream of bucket b.
+  template <unsigned kRes, typename Fn>
+  void for_each_generated(uint64_t b, unsigned w, Fn&& fn) {
+    const unsigned dbits = kRes ? 32 - kRes : geo_.delta_bits;
+    EdgeStreamReader reader(dbits);
+    for (uint32_t c : lists_[cur_][b * options_.threads + w]) {
+      const uint8_t* p = chunk_data(c);
+      const uint32_t n = fill_[c];
+      for (uint32_t i = 0; i < n; ++i, p += 4) {
+        __builtin_prefetch(p + kPrefetchAhead);
+        const uint32_t x = load_gen_entry(p);
+        uint64_t edge;
+        if (reader.next(x, &edge)) fn(edge, uint64_t{x >> dbits});
+      }
+    }
+  }
+
+  // Returns bucket b's chunks (all writers) to the pool.
+  void release_bucket(uint64_t b) {
+    std::lock_guard lock(pool_mutex_);
+    for (unsigned w = 0; w < options_.threads; ++w) {
+      std::vector<uint32_t>& list = lists_[cur_][b * options_.threads + w];
+      free_.insert(free_.end(), list.begin(), list.end());
+      list.clear();
+    }
+  }
+
+  // Round 1: trims U over the generated buckets, hashes V for the survivors and files them by V.
+  template <unsigned kRes>
+  BCIIN_MULTIVERSION uint64_t first_round(const SipKeys& keys, unsigned t) {
+    const unsigned rbits = kRes ? kRes : geo_.res_bits;
+    uint64_t* bits = bitmaps_.get() + geo_.bitmap_words() * t;
+    const uint64_t words = geo_.bitmap_words();
+    const uint64_t mask = edge_mask_for(geo_.n), rmask = edge_mask_for(rbits);
+    const uint32_t cap = geo_.capacity(kWidth);
+    uint64_t survivors = 0;
+    std::vector<Open> opens(geo_.buckets);
+    uint64_t batch_edges[kHashBatch], batch_u[kHashBatch], vs[kHashBatch];
+    size_t batched = 0;
+    auto flush = [&] {
+      sipnodes(keys, batch_edges, batched, 1, mask, vs);
+      for (size_t i = 0; i < batched; ++i)
+        append(t, opens, vs[i] >> rbits, (batch_u[i] << rbits) | (vs[i] & rmask), cap);
+      survivors += batched;
+      batched = 0;
+    };
+    for (;;) {
+      const uint64_t b = next_bucket_.fetch_add(1, std::memory_order_relaxed);
+      if (b >= geo_.buckets) break;
+      std::memset(bits, 0, words * sizeof(uint64_t));
+      // Counting needs no decoding: a marker's high bits set one more bit, which can only let an edge
+      // live a round longer (the exact finish removes it), never remove one.
+      const unsigned dbits = 32 - rbits;
+      for (unsigned w = 0; w < options_.threads; ++w)
+        for (uint32_t c : lists_[cur_][b * options_.threads + w]) {
+          const uint8_t* p = chunk_data(c);
+          const uint32_t n = fill_[c];
+          for (uint32_t i = 0; i < n; ++i, p += 4) {
+            __builtin_prefetch(p + kPrefetchAhead);
+            const uint32_t r = load_gen_entry(p) >> dbits;
+            bits[r >> 6] |= uint64_t{1} << (r & 63);
+          }
+        }
+      const uint64_t high = b << rbits;
+      for (unsigned w = 0; w < options_.threads; ++w)
+        for_each_generated<kRes>(b, w, [&](uint64_t edge, uint64_t r) {
+          const uint64_t partner = r ^ 1;
+          batch_edges[batched] = edge;
+          batch_u[batched] = high | r;
+          batched += (bits[partner >> 6] >> (partner & 63)) & 1;  // branch-free, as in trim_round
+          if (batched == kHashBatch) flush();
+        });
+      release_bucket(b);
+    }
+    flush();
+    close_chunks(opens, cap);
+    return survivors;
+  }
+
+  // The survivor pass of a later round over the entries [p, end) of one chunk: writes every entry whose
+  // keyed endpoint's partner is in `bits` to the bucket of its other endpoint, re-keyed by it. Stops
+  // early, returning where, when the destination chunk is full (no calls inside: the loop keeps its
+  // values in registers). Branch-free: survival is a coin flip in the early rounds, so every entry is
+  // stored and only a survivor advances the destination.
+  template <unsigned kRes>
+  static const uint8_t* trim_entries(const uint8_t* p, const uint8_t* end, const uint64_t* bits, Open* opens,
+                                     uint64_t high, uint64_t mask, unsigned res_bits, uint64_t* survivors) {
+    const unsigned rbits = kRes ? kRes : res_bits;
+    const uint64_t rmask = edge_mask_for(rbits);
+    uint64_t count = 0;
+    for (; p != end; p += kWidth) {
+      const uint64_t x = load_entry(p);
+      const uint64_t r = x & rmask, partner = r ^ 1;
+      const uint32_t alive = (bits[partner >> 6] >> (partner & 63)) & 1;
+      const uint64_t other = (x >> rbits) & mask;
+      Open& o = opens[other >> rbits];
+      if (o.left == 0) break;
+      const uint64_t entry = ((high | r) << rbits) | (other & rmask);
+      std::memcpy(o.ptr, &entry, sizeof entry);
+      o.ptr += kWidth * alive;
+      o.left -= alive;
+      count += alive;
+    }
+    *survivors += count;
+    return p;
+  }
+
+  // A later round; buckets are taken from a shared counter. Returns survivors written by thread t.
+  template <unsigned kRes>
+  BCIIN_MULTIVERSION uint64_t trim_round(unsigned t) {
     uint64_t* bits = bitmaps_.get() + geo_.bitmap_words() * t;
     const uint64_t words = geo_.bitmap_words();
     std::memset(bits, 0, words * sizeof(uint64_t));
-    const uint64_t mask = edge_mask_for(geo_.n), low_mask = edge_mask_for(geo_.low_bits);
-    const unsigned threads = options_.threads;
+    const unsigned rbits = kRes ? kRes : geo_.res_bits, threads = options_.threads;
+    const uint64_t mask = edge_mask_for(geo_.n), rmask = edge_mask_for(rbits);
+    const uint32_t cap = geo_.capacity(kWidth);
     uint64_t survivors = 0;
     std::vector<Open> opens(geo_.buckets);
     for (;;) {
@@ -217,28 +410,30 @@ class MeanSolver final : public Solver {
       uint64_t count = 0;
       for (unsigned w = 0; w < threads; ++w) {
         for (uint32_t c : lists_[cur_][b * threads + w]) {
-          const uint64_t* entries = chunk_data(c);
-          const uint32_t n = fill_[c];
-          count += n;
-          for (uint32_t i = 0; i < n; ++i) {
-            const uint64_t low = (entries[i] >> geo_.n) & low_mask;
-            bits[low >> 6] |= uint64_t{1} << (low & 63);
+          const uint8_t* p = chunk_data(c);
+          const uint32_t k = fill_[c];
+          count += k;
+          for (uint32_t i = 0; i < k; ++i, p += kWidth) {
+            __builtin_prefetch(p + kPrefetchAhead);
+            const uint64_t r = load_entry(p) & rmask;
+            bits[r >> 6] |= uint64_t{1} << (r & 63);
           }
         }
       }
+      const uint64_t high = b << rbits;
       for (unsigned w = 0; w < threads; ++w) {
-        std::vector<uint32_t>& list = lists_[cur_][b * threads + w];
-        for (uint32_t c : list) {
-          const uint64_t* entries = chunk_data(c);
-          const uint32_t n = fill_[c];
-          for (uint32_t i = 0; i < n; ++i) {
-            const uint64_t low = (entries[i] >> geo_.n) & low_mask;
-            const uint64_t partner = low ^ 1;
-            if (!((bits[partner >> 6] >> (partner & 63)) & 1)) continue;
-            const uint64_t other = entries[i] & mask;
-            const uint64_t keyed = (b << geo_.low_bits) | low;
-            append(t, opens, other >> geo_.low_bits, ((other & low_mask) << geo_.n) | keyed);
-            ++survivors;
+        for (uint32_t c : lists_[cur_][b * threads + w]) {
+          const uint8_t* p = chunk_data(c);
+          const uint8_t* end = p + uint64_t{fill_[c]} * kWidth;
+          while ((p = trim_entries<kRes>(p, end, bits, opens.data(), high, mask, rbits, &survivors)) != end) {
+            // The entry at p goes to a full chunk: open another and go on (or count it as dropped).
+            const uint64_t x = load_entry(p);
+            const uint64_t dest = ((x >> rbits) & mask) >> rbits;
+            if (!open_chunk(t, dest, opens[dest], cap)) {
+              const uint64_t partner = (x & rmask) ^ 1;
+              dropped_.fetch_add((bits[partner >> 6] >> (partner & 63)) & 1, std::memory_order_relaxed);
+              p += kWidth;
+            }
           }
         }
       }
@@ -246,20 +441,15 @@ class MeanSolver final : public Solver {
       if (count < words / 2) {
         for (unsigned w = 0; w < threads; ++w)
           for (uint32_t c : lists_[cur_][b * threads + w]) {
-            const uint64_t* entries = chunk_data(c);
-            for (uint32_t i = 0; i < fill_[c]; ++i) bits[((entries[i] >> geo_.n) & low_mask) >> 6] = 0;
+            const uint8_t* p = chunk_data(c);
+            for (uint32_t i = 0; i < fill_[c]; ++i, p += kWidth) bits[(load_entry(p) & rmask) >> 6] = 0;
           }
       } else {
         std::memset(bits, 0, words * sizeof(uint64_t));
       }
-      std::lock_guard lock(pool_mutex_);
-      for (unsigned w = 0; w < threads; ++w) {
-        std::vector<uint32_t>& list = lists_[cur_][b * threads + w];
-        free_.insert(free_.end(), list.begin(), list.end());
-        list.clear();
-      }
+      release_bucket(b);
     }
-    close_chunks(opens);
+    close_chunks(opens, cap);
     return survivors;
   }
 
@@ -337,13 +527,14 @@ class MeanSolver final : public Solver {
   }
 
   SolverOptions options_;
-  Geometry geo_;
-  std::unique_ptr<uint64_t[]> pool_;
+  MeanGeometry geo_;
+  std::unique_ptr<uint8_t[]> pool_;
   std::vector<uint32_t> fill_;
   std::unique_ptr<uint64_t[]> bitmaps_;
   std::vector<std::vector<uint32_t>> lists_[2];  // [generation][bucket * threads + writer]
   unsigned cur_ = 0;
   std::vector<uint32_t> free_;
+  uint64_t high_water_ = 0;  // highest chunk index used + 1, over the solver's life
   std::mutex pool_mutex_;
   std::atomic<uint64_t> next_bucket_{0};
   std::atomic<uint64_t> dropped_{0};
@@ -352,8 +543,8 @@ class MeanSolver final : public Solver {
 }  // namespace
 
 uint64_t mean_memory_estimate(const SolverOptions& options) {
-  const Geometry g(options);
-  return g.pool_chunks * g.chunk * sizeof(uint64_t) + g.pool_chunks * sizeof(uint32_t) * 2 +
+  const MeanGeometry g(options);
+  return g.pool_chunks * g.chunk_bytes + g.pool_chunks * sizeof(uint32_t) * 2 +
          g.bitmap_words() * sizeof(uint64_t) * options.threads;
 }
 

@@ -1,5 +1,7 @@
 #include "siphash_batch.h"
 
+#include "multiversion.h"
+
 // The 8-lane vector type only lives inside this file's inlined helpers; no ABI crosses with it.
 #pragma GCC diagnostic ignored "-Wpsabi"
 
@@ -8,14 +10,6 @@ namespace {
 
 constexpr size_t kLanes = 8;
 typedef uint64_t Lanes __attribute__((vector_size(kLanes * sizeof(uint64_t))));
-
-#if defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
-#define BCIIN_MULTIVERSION __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
-#else
-// Sanitizer builds and other architectures: one portable version (ifunc resolvers and ASan do not mix
-// well, and speed does not matter there).
-#define BCIIN_MULTIVERSION
-#endif
 
 __attribute__((always_inline)) inline Lanes rotl(Lanes x, unsigned b) { return (x << b) | (x >> (64 - b)); }
 

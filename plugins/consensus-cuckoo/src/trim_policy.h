@@ -11,12 +11,11 @@ namespace bciin::cuckoo::detail {
 inline constexpr unsigned kRoundLimit = 1000;
 
 // Survivors at or below this many edges are finished by peeling in the cycle finder, whose memory is
-// a few dozen bytes per survivor: for lean N / 4096 keeps that below a tenth of its bitmaps.
-// The mean solver already holds 8 bytes per edge, so it hands over earlier (N / 128) and saves the
-// long tail of rounds that each remove only a few edges.
+// a few dozen bytes per survivor: N / 4096 keeps that below a tenth of lean's bitmaps and adds little
+// to mean's peak; the tail rounds before it are cheap (they touch only the survivors).
 inline uint64_t handover_edges(const SolverOptions& o) {
   const uint64_t n = uint64_t{1} << o.edge_bits;
-  const uint64_t h = o.kind == SolverKind::kMean ? n >> 7 : n >> 12;
+  const uint64_t h = n >> 12;
   return h > 64 ? h : 64;
 }
 

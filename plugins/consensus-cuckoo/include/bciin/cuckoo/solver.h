@@ -2,9 +2,10 @@
 //
 //   lean  bitmap trimming: an alive-edge bitmap and one node bitmap, N/4 bytes at N = 2^edge_bits edges.
 //         Each round touches random bits of a bitmap larger than cache: memory-latency bound.
-//   mean  bucketed edge trimming: edges are stored once as node pairs in an NX x NX matrix of buckets
-//         keyed by the high bits of both endpoints; a round streams one row (U side) or column (V side)
-//         and counts node degrees in a cache-resident bitmap: memory-bandwidth bound, more memory.
+//   mean  bucketed edge trimming: edges live in buckets keyed by the high bits of the endpoint trimmed
+//         next (4-byte entries with delta-coded edge indices at first, then 6-byte node pairs); a round
+//         streams one bucket at a time and counts node degrees in a cache-resident bitmap: memory-
+//         bandwidth bound, about 4.1 bytes per edge.
 // Both trim leaf edges, alternating sides, until (almost) nothing more dies, then search the survivors
 // exhaustively for 42-cycles (duplicate edges included), so every 42-cycle of the graph is reported.
 //
