@@ -44,6 +44,7 @@ Status HttpClient::Request(const std::string& method, const std::string& target,
     beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   } catch (const std::exception& e) {
+    unreachable_ = true;
     return Status::IoError("cannot reach the node at " + url_ + ": " + e.what());
   }
   return Status();

@@ -23,10 +23,13 @@ class HttpClient {
   // GET or POST that must return 2xx; otherwise the API's error message becomes the Status.
   Status Get(const std::string& target, nlohmann::json* out) const;
   Status Post(const std::string& target, const nlohmann::json& body, nlohmann::json* out) const;
+  // True once a request could not reach the node at all (connection refused, timeout).
+  bool unreachable() const { return unreachable_; }
 
  private:
   std::string url_;
   std::string token_;
+  mutable bool unreachable_ = false;
 };
 
 }  // namespace bciin::cli

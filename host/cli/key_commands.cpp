@@ -30,6 +30,13 @@ Status Keys(Context& c) {
   }
   if (!c.Need(3)) return c.Usage();
   const std::string name = c.Arg(2);
+  if (sub == "address") {  // the address of a plain key file (a node's or a devnet's), no keystore
+    chain::KeyPair key = chain::KeyPair::Generate();
+    if (Status s = chain::KeyPair::Load(name, &key); !s.ok()) return s;
+    std::string address = chain::AccountId(key.public_key());
+    c.Print(json{{"file", name}, {"address", address}}, address + "\n");
+    return Status();
+  }
   if (sub == "new" || sub == "import") {
     chain::KeyPair key = chain::KeyPair::Generate();
     if (sub == "import") {
@@ -61,7 +68,9 @@ Status Keys(Context& c) {
 }  // namespace
 
 void RegisterKeyCommands(CommandTable* t) {
-  t->push_back({"keys", "keys new NAME | keys list | keys import NAME SEEDFILE | keys export NAME [--out FILE]", Keys});
+  t->push_back({"keys", "keys new NAME | keys list | keys import NAME SEEDFILE | keys export NAME [--out FILE]\n"
+                "keys address KEYFILE               the address of a key file (a node's authority key, say)",
+                Keys});
 }
 
 }  // namespace bciin::cli

@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
                 << "\n";
     std::cerr << "error: " << s.message() << "\n";
     if (ctx.usage_error()) return kExitUsage;
-    return s.is(BCIIN_ERR_IO) ? kExitNode : kExitFailed;
+    return ctx.http().unreachable() ? kExitNode : kExitFailed;
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << "\n";
     return kExitFailed;

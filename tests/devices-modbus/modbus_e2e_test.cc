@@ -100,12 +100,7 @@ class ModbusE2E : public ::testing::Test {
     return s;
   }
   bool WaitFor(const std::function<bool()>& done, std::chrono::milliseconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (done()) return true;
-      std::this_thread::sleep_for(10ms);
-    }
-    return done();
+    return bciin::testing::WaitUntil(done, timeout);
   }
   bool WaitState(bciin_device_state state, std::chrono::milliseconds timeout) {
     return WaitFor([&] { return DeviceStatus().state == state; }, timeout);

@@ -158,4 +158,14 @@ RunResult RunProgram(const std::filesystem::path& program, const std::vector<std
   return {code, p.Output()};
 }
 
+bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout,
+               std::chrono::milliseconds poll) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(poll);
+  }
+  return done();
+}
+
 }  // namespace bciin::testing

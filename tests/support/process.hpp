@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <sys/types.h>
 #include <vector>
@@ -68,5 +69,9 @@ struct RunResult {
 };
 RunResult RunProgram(const std::filesystem::path& program, const std::vector<std::string>& args,
               std::chrono::milliseconds timeout = std::chrono::seconds(60));
+
+// Polls `done` every `poll` until it holds (true) or `timeout` passes (then one last look).
+bool WaitUntil(const std::function<bool()>& done, std::chrono::milliseconds timeout,
+               std::chrono::milliseconds poll = std::chrono::milliseconds(10));
 
 }  // namespace bciin::testing
