@@ -23,5 +23,6 @@ void RegisterChainCommands(CommandTable* table);   // status, block, tx, balance
 void RegisterKeyCommands(CommandTable* table);     // keys
 void RegisterDevnetCommands(CommandTable* table);  // devnet init
 void RegisterContractCommands(CommandTable* table);  // contract deploy, call, receipt, show, storage
+void RegisterDeviceCommands(CommandTable* table);  // device list, status, submit, watch, ...
 
 }  // namespace bciin::cli

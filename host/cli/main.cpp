@@ -36,6 +36,7 @@ cli::CommandTable AllCommands() {
   cli::RegisterKeyCommands(&t);
   cli::RegisterDevnetCommands(&t);
   cli::RegisterContractCommands(&t);
+  cli::RegisterDeviceCommands(&t);
   return t;
 }
 

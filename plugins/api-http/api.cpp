@@ -1,6 +1,7 @@
 #include "api.h"
 
 #include "contract_routes.h"
+#include "device_routes.h"
 #include "json_views.h"
 
 #include <bciin/chain/address.h>
@@ -39,6 +40,8 @@ HttpResponse Json(int status, const json& j) { return {status, "application/json
   }
 }
 
+}  // namespace
+
 std::vector<std::string> Split(const std::string& path) {
   std::vector<std::string> parts;
   size_t i = 0;
@@ -63,6 +66,8 @@ std::string QueryParam(const std::string& query, const std::string& name) {
   }
   return "";
 }
+
+namespace {
 
 uint64_t ParseHeight(const std::string& text) {
   uint64_t v = 0;
@@ -265,6 +270,11 @@ HttpResponse Api::Route(const HttpRequest& r, const std::string& path, const std
                                                                 reinterpret_cast<const char*>(d), n);
                                                           }});
     return {200, "application/json", peers.empty() ? "[]" : peers};
+  }
+
+  if (what == "devices") {
+    if (!c_.devices) Fail(404, "devices_unavailable", "this node offers no device service (bciin.devices/1)");
+    return c_.devices->Handle(r, p, query, Authorized(r));
   }
 
   if (what == "contracts" || what == "receipts") return ContractRoute(chain, r, p, query);

@@ -10,20 +10,28 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace bciin::api {
+
+class DeviceRoutes;
 
 struct ApiContext {
   sdk::ChainClient chain;
   const bciin_p2p_service* p2p = nullptr;            // may be null (no p2p plugin)
   std::function<nlohmann::json()> plugins;           // the loaded plugins
   std::string token;                                 // required for write and admin calls
+  std::shared_ptr<DeviceRoutes> devices;             // /v1/devices; null without bciin.devices/1
 };
 
 // The body of an error response.
 std::string ErrorBody(int status, const std::string& code, const std::string& message);
+// The non-empty segments of a path ("/v1/blocks/head" -> v1, blocks, head).
+std::vector<std::string> Split(const std::string& path);
+// The value of `name` in a query string ("true" for a bare name; "" when absent).
+std::string QueryParam(const std::string& query, const std::string& name);
 
 class Api {
  public:

@@ -59,6 +59,9 @@ class Session : public std::enable_shared_from_this<Session> {
     });
   }
 
+  // The path of the event stream this session serves ("" for a plain session).
+  const std::string& stream_path() const { return stream_path_; }
+
   void Close() {
     beast::error_code ec;
     stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -106,7 +109,12 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     bool keep_alive = req.keep_alive();
     if (r.method == "GET" && r.target == server_->options.stream_path) {
-      StartStream();
+      StartStream(r.target, ": bciin block stream\n\n");
+      return;
+    }
+    if (HttpResponse first; r.method == "GET" && server_->options.stream_filter && server_->options.stream_filter(r, &first)) {
+      if (first.status != 200) Reply(first.status, std::move(first.body), false);
+      else StartStream(r.target.substr(0, r.target.find('?')), ": bciin event stream\n\n" + first.body);
       return;
     }
     HttpResponse resp;
@@ -139,7 +147,8 @@ class Session : public std::enable_shared_from_this<Session> {
     http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code, size_t) { self->Close(); });
   }
 
-  void StartStream() {
+  void StartStream(std::string path, std::string first) {
+    stream_path_ = std::move(path);
     {
       std::lock_guard lock(server_->streams_mu);
       if (server_->streams.size() >= server_->options.max_streams) {
@@ -151,7 +160,7 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_never();
     queue_.push_back(
         "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
-        "Connection: keep-alive\r\n\r\n: bciin block stream\n\n");
+        "Connection: keep-alive\r\n\r\n" + first);
     WriteQueued();
     // Detect the client closing: a read that completes (or fails) ends the stream.
     stream_.socket().async_wait(tcp::socket::wait_read, [self = shared_from_this()](beast::error_code) {
@@ -183,6 +192,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
   std::deque<std::string> queue_;
+  std::string stream_path_;  // set before the session joins the server's streams
 };
 
 }  // namespace
@@ -248,9 +258,14 @@ void HttpServer::Stop() {
 uint16_t HttpServer::port() const { return impl_->port; }
 
 void HttpServer::Broadcast(const std::string& event, const std::string& data) {
+  BroadcastTo(impl_->options.stream_path, event, data);
+}
+
+void HttpServer::BroadcastTo(const std::string& path, const std::string& event, const std::string& data) {
   std::string chunk = "event: " + event + "\ndata: " + data + "\n\n";
   std::lock_guard lock(impl_->streams_mu);
-  for (auto& s : impl_->streams) s->Push(chunk);
+  for (auto& s : impl_->streams)
+    if (s->stream_path() == path) s->Push(chunk);
 }
 
 }  // namespace bciin::api

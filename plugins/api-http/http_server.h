@@ -1,9 +1,10 @@
 // HttpServer: a small HTTP/1.1 server on Boost.Beast for the JSON API.
 //
 // Keep-alive connections, a body limit (larger bodies get 413 before they are read), and
-// server-sent event streams: a GET on a path registered as a stream keeps the connection open
-// and receives every Broadcast() as one "data:" event. Handlers run on the server's threads and
-// must be thread-safe.
+// server-sent event streams: a GET on a stream path keeps the connection open and receives every
+// event broadcast to that path (Broadcast: the block stream at `stream_path`; BroadcastTo: a path
+// that `stream_filter` accepted, e.g. /v1/devices/NAME/events). Handlers run on the server's
+// threads and must be thread-safe.
 #pragma once
 
 #include <bciin/sdk/status.hpp>
@@ -36,6 +37,9 @@ struct HttpServerOptions {
   size_t max_body_bytes = 1 << 20;
   size_t max_streams = 64;
   std::string stream_path = "/v1/events/blocks";
+  // Decides whether another GET opens a stream: false for a plain call; true to open one, with
+  // `first->body` the events sent at once, or a non-200 `first->status` to refuse with `*first`.
+  std::function<bool(const HttpRequest&, HttpResponse* first)> stream_filter;
 };
 
 class HttpServer {
@@ -49,8 +53,10 @@ class HttpServer {
   Status Start();
   void Stop();
   uint16_t port() const;
-  // Sends `data` as one event to every open stream.
+  // Sends `data` as one event to every open stream of `stream_path`.
   void Broadcast(const std::string& event, const std::string& data);
+  // Sends `data` as one event to every open stream of `path` (the request path, no query).
+  void BroadcastTo(const std::string& path, const std::string& event, const std::string& data);
 
   struct Impl;  // the server's state (public for its sessions in http_server.cpp)
 

@@ -1,8 +1,11 @@
-// api-http: the node's JSON API over HTTP (docs/api.md) and a server-sent stream of new blocks.
+// api-http: the node's JSON API over HTTP (docs/api.md), server-sent streams of new blocks and of
+// each device's events.
 #include "api.h"
+#include "device_routes.h"
 #include "http_server.h"
 #include "json_views.h"
 
+#include <bciin/devices_service.h>
 #include <bciin/node_info.h>
 #include <bciin/sdk/plugin.hpp>
 
@@ -58,6 +61,9 @@ class ApiHttpPlugin : public bciin::sdk::Plugin {
     std::string token_file = host.GetString("token-file");
     if (token_file.empty()) token_file = host.DataDir() + "/api-token";
     ctx.token = LoadOrCreateToken(token_file, host);
+    devices_ = std::make_shared<api::DeviceRoutes>(
+        reinterpret_cast<const bciin_devices_service*>(host.FindService(BCIIN_DEVICES_SERVICE_ID, "1.0.0")));
+    ctx.devices = devices_;
     chain_ = ctx.chain;
     api_ = std::make_unique<api::Api>(std::move(ctx));
 
@@ -66,6 +72,7 @@ class ApiHttpPlugin : public bciin::sdk::Plugin {
     o.port = static_cast<uint16_t>(host.GetUint("port", 8550));
     o.threads = static_cast<unsigned>(host.GetUint("threads", 2));
     o.max_body_bytes = host.GetUint("max-body-bytes", 1 << 20);
+    o.stream_filter = [this](const api::HttpRequest& r, api::HttpResponse* first) { return devices_->OpenStream(r, first); };
     server_ = std::make_unique<api::HttpServer>(
         o, [this](const api::HttpRequest& r) { return api_->Handle(r); }, &api::ErrorBody);
   }
@@ -78,18 +85,25 @@ class ApiHttpPlugin : public bciin::sdk::Plugin {
       if (chain::DecodeCanonical(chain::AsView(payload), &b, "block").ok())
         server_->Broadcast("block", api::BlockJson(b, false).dump());
     });
+    device_events_ = host().Subscribe("device.*", [this](std::string_view topic, bciin_span payload) {
+      std::string path, event, data(reinterpret_cast<const char*>(payload.data), payload.size);
+      if (devices_->OnEvent(topic, data, &path, &event)) server_->BroadcastTo(path, event, data);
+    });
   }
 
   void Stop() override {
     blocks_.reset();
+    device_events_.reset();
     server_->Stop();
   }
 
  private:
   bciin::sdk::ChainClient chain_;
+  std::shared_ptr<api::DeviceRoutes> devices_;
   std::unique_ptr<api::Api> api_;
   std::unique_ptr<api::HttpServer> server_;
   bciin::sdk::Subscription blocks_;
+  bciin::sdk::Subscription device_events_;
 };
 
 }  // namespace

@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   const auto& st = sim.stats();
-  fmt::print("stats lines={} commands={} resends={} noise_hits={} dropped_oks={} motion_seconds={:.1f}\n",
-             st.lines, st.commands, st.resends, st.noise_hits, st.dropped_oks, st.motion_seconds);
+  fmt::print("stats lines={} commands={} resends={} noise_hits={} dropped_oks={} max_queued={} motion_seconds={:.1f}\n",
+             st.lines, st.commands, st.resends, st.noise_hits, st.dropped_oks, st.max_queued, st.motion_seconds);
   return 0;
 }

@@ -190,6 +190,7 @@ void MarlinSim::ReadInput() {
       if (halted_ || silent_) continue;
       if (HandleEmergency(line)) return;
       queue_.push_back(std::move(line));
+      stats_.max_queued = std::max<uint64_t>(stats_.max_queued, queue_.size());
     }
     if (queue_.size() >= options_.bufsize) break;
     ssize_t n = ::read(pty_->master_fd(), buf, sizeof(buf));

@@ -54,6 +54,7 @@ struct SimStats {
   uint64_t resends = 0;      // resend requests sent
   uint64_t noise_hits = 0;   // lines corrupted on purpose
   uint64_t dropped_oks = 0;
+  uint64_t max_queued = 0;   // most commands waiting in the queue at once (lines in flight)
   double motion_seconds = 0; // simulated seconds of planned moves
 };
 
