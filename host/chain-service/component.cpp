@@ -2,6 +2,7 @@
 // services and the loaded ledger extensions, provides bciin.chain/1, runs the block producer
 // when asked, logs each new head and publishes "chain.block" and "chain.tx".
 #include "devnet.h"
+#include "devnet_load.h"
 #include "service_table.h"
 #include "tx_index.h"
 
@@ -62,8 +63,21 @@ class ChainComponent : public bciin::sdk::Plugin {
     options.verify_threads = static_cast<unsigned>(host.GetUint("verify-threads", 0));
     options.sync_writes = host.GetBool("sync-writes", false);
     options.mempool.max_txs = host.GetUint("mempool-max-txs", options.mempool.max_txs);
+    options.max_reorg_depth = host.GetUint("max-reorg-depth", 0);
     options.log = [host](int level, const std::string& m) { host.Log(static_cast<bciin_log_level>(level), m); };
     ThrowIfError(chain::Chain::Open(kv, consensus, std::move(extensions), hook, genesis, options, &chain_));
+    if (host.GetBool("verify-state", false)) {
+      // Replays the main chain from genesis in memory; fails at the first block whose
+      // recomputed state root differs from its header's.
+      chain::Hash root;
+      uint64_t blocks = 0;
+      ThrowIfError(chain_->RecomputeStateRoot(&root, &blocks).WithContext("verify-state"));
+      host.Info(fmt::format("state verified: {} blocks replayed from genesis, the recomputed state root {} "
+                            "equals the header's at head #{}",
+                            blocks, chain::ToHex(root), chain_->head().height));
+    }
+    if (uint64_t rate = host.GetUint("devnet-load", 0); rate > 0)
+      ThrowIfError(cs::DevnetLoad::Create(chain_.get(), data_dir / "devnet", rate, &load_));
 
     produce_ = host.GetBool("produce", false);
     std::string beneficiary = host.GetString("beneficiary");
@@ -112,6 +126,7 @@ class ChainComponent : public bciin::sdk::Plugin {
   ~ChainComponent() override { Stop(); }
 
   void Start() override {
+    if (load_) load_->Start();
     if (!produce_) return;
     producer_ = std::make_unique<chain::BlockProducer>(
         chain_.get(), beneficiary_, [this](const chain::Block& block, const chain::ImportResult& r) {
@@ -122,6 +137,7 @@ class ChainComponent : public bciin::sdk::Plugin {
   }
 
   void Stop() override {
+    if (load_) load_->Stop();
     if (producer_) {
       producer_->Stop();
       producer_.reset();
@@ -149,6 +165,7 @@ class ChainComponent : public bciin::sdk::Plugin {
   std::unique_ptr<cs::TxIndex> index_;
   std::unique_ptr<cs::ChainServiceTable> table_;
   std::unique_ptr<chain::BlockProducer> producer_;
+  std::unique_ptr<cs::DevnetLoad> load_;
   bciin_node_info_service node_info_{};
   bool produce_ = false;
   chain::PublicKey beneficiary_{};

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstring>
 #include <set>
@@ -29,7 +30,8 @@ Hash ToHash(std::string_view s) {
   return h;
 }
 
-std::string AsStr(const Bytes& b) { return std::string(b.begin(), b.end()); }
+// A view of bytes as a kv value (the batch copies it).
+std::string_view AsStr(ByteView b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
 // Everything but the seal and the txs counts against the block size; leave room for them.
 constexpr size_t kHeaderReserve = 1 + 4 + 8 + 32 + 8 + 32 * 5 + 8 + 4 + kMaxConsensusFields + 4 +
@@ -58,7 +60,7 @@ std::string MetaKey(const Hash& h) { return PrefixedKey("cM", h); }
 std::string IndexKey(uint64_t height) {
   Bytes b;
   AppendBigEndian64(b, height);
-  return "cI" + AsStr(b);
+  return std::string("cI").append(AsStr(b));
 }
 
 Status BuildGenesis(const Executor& executor, const Genesis& genesis, NodeReader* reader,
@@ -99,6 +101,7 @@ Status Chain::Open(sdk::KvStore kv, sdk::ConsensusClient consensus,
   extensions.push_back(c->accounts_->table());
   BCIIN_RETURN_IF_ERROR(Executor::Create(genesis.params, extensions, hook, &c->executor_));
   c->db_ = std::make_unique<StateDb>(kv, c->options_.node_cache);
+  c->flat_ = std::make_unique<FlatState>(std::max<size_t>(1024, c->options_.node_cache / 4));
   c->mempool_ = std::make_unique<Mempool>(c->options_.mempool);
 
   Block gblock;
@@ -152,6 +155,7 @@ Status Chain::LoadHead() {
   head_hash_ = ToHash(head);
   BCIIN_RETURN_IF_ERROR(GetHeader(head_hash_, &head_));
   BCIIN_RETURN_IF_ERROR(GetMeta(head_hash_, &head_meta_));
+  flat_->Reset(head_.state_root);
   return Status();
 }
 
@@ -248,7 +252,7 @@ Status Chain::GetAccount(const PublicKey& key, std::optional<Account>* out) cons
     std::lock_guard<std::mutex> lock(mu_);
     roots = head_meta_.roots;
   }
-  StateView view(db_.get(), roots);
+  StateView view(db_.get(), roots, flat_.get());
   return Executor::LoadAccount(view, key, out);
 }
 
@@ -258,7 +262,7 @@ Status Chain::GetState(const std::string& subtree, ByteView key, std::optional<B
     std::lock_guard<std::mutex> lock(mu_);
     roots = head_meta_.roots;
   }
-  StateView view(db_.get(), roots);
+  StateView view(db_.get(), roots, flat_.get());
   return view.Get(subtree, key, out);
 }
 
@@ -286,9 +290,9 @@ Status Chain::Prove(const std::string& subtree, ByteView key, const std::optiona
 
 // ---- Transactions -----------------------------------------------------------------------------
 
-Status Chain::Prepare(const SignedTx& stx, size_t size, uint64_t* intrinsic) const {
-  BCIIN_RETURN_IF_ERROR(executor_->CheckStateless(stx, size, intrinsic));
-  if (!executor_->CheckSignature(stx))
+Status Chain::Prepare(const SignedTx& stx, ByteView encoded, uint64_t* intrinsic) const {
+  BCIIN_RETURN_IF_ERROR(executor_->CheckStateless(stx, encoded.size(), intrinsic));
+  if (!executor_->CheckSignature(stx, encoded))
     return Status::Rejected("bad signature (or signed for another network than '" + params().network_id + "')");
   return Status();
 }
@@ -305,7 +309,7 @@ Status Chain::SubmitTransaction(ByteView bytes, Hash* tx_hash) {
 Status Chain::SubmitTransaction(const SignedTx& stx, Hash* tx_hash) {
   Bytes encoded = Encode(stx);
   uint64_t intrinsic = 0;
-  BCIIN_RETURN_IF_ERROR(Prepare(stx, encoded.size(), &intrinsic));
+  BCIIN_RETURN_IF_ERROR(Prepare(stx, encoded, &intrinsic));
   std::lock_guard<std::mutex> lock(mu_);
   return SubmitLocked(stx, encoded.size(), tx_hash);
 }
@@ -328,7 +332,7 @@ Status Chain::SubmitLocked(const SignedTx& stx, size_t size, Hash* tx_hash) {
   if (tx.ttl != 0 && tx.ttl < next_height)
     return Status::Rejected("expired: ttl " + std::to_string(tx.ttl) + " is below the next height " +
                             std::to_string(next_height));
-  StateView view(db_.get(), head_meta_.roots);
+  StateView view(db_.get(), head_meta_.roots, flat_.get());
   std::optional<Account> account;
   BCIIN_RETURN_IF_ERROR(Executor::LoadAccount(view, tx.sender, &account));
   const uint64_t nonce = account ? account->nonce : 0;
@@ -350,17 +354,16 @@ Status Chain::SubmitLocked(const SignedTx& stx, size_t size, Hash* tx_hash) {
 
 // ---- Execution --------------------------------------------------------------------------------
 
-Status Chain::Execute(const Header& /*parent*/, const BlockMeta& parent_meta, const BlockEnv& env,
-                      const std::vector<SignedTx>& txs, const std::vector<Hash>& hashes,
-                      const std::function<Status(size_t, uint64_t*)>& ready, bool strict,
-                      std::vector<bool>* keep,
-                      std::vector<TxOutcome>* outcomes, uint64_t* gas_used, StateRoots* roots,
-                      std::vector<std::pair<Hash, Bytes>>* nodes) const {
-  StateView view(db_.get(), parent_meta.roots);
+Status Chain::Execute(const BlockMeta& parent_meta, const BlockEnv& env, const std::vector<SignedTx>& txs,
+                      const std::vector<Hash>& hashes, const std::function<Status(size_t, uint64_t*)>& ready,
+                      std::vector<bool>* keep, Execution* out) const {
+  const bool strict = keep == nullptr;
+  StateView view(db_.get(), parent_meta.roots, flat_.get());
   BCIIN_RETURN_IF_ERROR(executor_->BeginBlock(env, view));
-  outcomes->clear();
+  std::vector<TxOutcome>& outcomes = out->meta.outcomes;
+  outcomes.clear();
   if (keep) keep->assign(txs.size(), false);
-  *gas_used = 0;
+  out->gas_used = 0;
   uint64_t gas_limits = 0;
   for (size_t i = 0; i < txs.size(); ++i) {
     if (txs[i].tx.gas > params().block_gas_limit - gas_limits) {
@@ -380,16 +383,16 @@ Status Chain::Execute(const Header& /*parent*/, const BlockMeta& parent_meta, co
       continue;
     }
     gas_limits += txs[i].tx.gas;
-    *gas_used += outcome.gas_used;
-    outcomes->push_back(std::move(outcome));
+    out->gas_used += outcome.gas_used;
+    outcomes.push_back(std::move(outcome));
     if (keep) (*keep)[i] = true;
   }
   BCIIN_RETURN_IF_ERROR(executor_->EndBlock(env, view));
-  return view.Commit(
-      [&](const Hash& h, Bytes n) {
-        if (nodes) nodes->emplace_back(h, std::move(n));
-      },
-      roots);
+  out->nodes.clear();
+  BCIIN_RETURN_IF_ERROR(view.Commit([&](const Hash& h, Bytes n) { out->nodes.emplace_back(h, std::move(n)); },
+                                    &out->meta.roots));
+  out->changes = view.TakeChanges();
+  return Status();
 }
 
 // ---- Ancestors for the consensus service ------------------------------------------------------
@@ -431,9 +434,13 @@ sdk::AncestorFn Chain::Ancestors(const Header& tip, Header* scratch) const {
 // ---- Building and producing -------------------------------------------------------------------
 
 Status Chain::BuildBlock(const PublicKey& beneficiary, uint64_t time_ms, Block* out) {
+  return BuildFromPool(beneficiary, time_ms, out, nullptr);
+}
+
+Status Chain::BuildFromPool(const PublicKey& beneficiary, uint64_t time_ms, Block* out, Execution* execution) {
   std::lock_guard<std::mutex> lock(mu_);
   const uint64_t height = head_.height + 1;
-  StateView nonces(db_.get(), head_meta_.roots);
+  StateView nonces(db_.get(), head_meta_.roots, flat_.get());
   std::map<PublicKey, uint64_t> memo;
   auto nonce_of = [&](const PublicKey& k) {
     auto it = memo.find(k);
@@ -450,7 +457,8 @@ Status Chain::BuildBlock(const PublicKey& beneficiary, uint64_t time_ms, Block* 
     hashes.push_back(e->hash);
     intrinsic.push_back(e->intrinsic_gas);
   }
-  return BuildLocked(beneficiary, time_ms, std::move(txs), std::move(hashes), std::move(intrinsic), out);
+  return BuildLocked(beneficiary, time_ms, std::move(txs), std::move(hashes), std::move(intrinsic), out,
+                     execution);
 }
 
 Status Chain::BuildBlockFrom(const PublicKey& beneficiary, uint64_t time_ms, std::vector<SignedTx> txs,
@@ -461,30 +469,31 @@ Status Chain::BuildBlockFrom(const PublicKey& beneficiary, uint64_t time_ms, std
   for (SignedTx& stx : txs) {
     Bytes enc = Encode(stx);
     uint64_t gas = 0;
-    if (!Prepare(stx, enc.size(), &gas).ok()) continue;
+    if (!Prepare(stx, enc, &gas).ok()) continue;
     hashes.push_back(Blake2b256(enc));
     intrinsic.push_back(gas);
     ok.push_back(std::move(stx));
   }
   std::lock_guard<std::mutex> lock(mu_);
-  return BuildLocked(beneficiary, time_ms, std::move(ok), std::move(hashes), std::move(intrinsic), out);
+  return BuildLocked(beneficiary, time_ms, std::move(ok), std::move(hashes), std::move(intrinsic), out, nullptr);
 }
 
 Status Chain::BuildLocked(const PublicKey& beneficiary, uint64_t time_ms, std::vector<SignedTx> txs,
-                          std::vector<Hash> hashes, std::vector<uint64_t> intrinsic, Block* out) {
+                          std::vector<Hash> hashes, std::vector<uint64_t> intrinsic, Block* out,
+                          Execution* execution) {
   const Header parent = head_;
   const Hash parent_hash = head_hash_;
   BlockEnv env{parent.height + 1, std::max(time_ms, parent.time_ms + 1), beneficiary, NextEntropy(parent)};
   std::vector<bool> keep;
-  std::vector<TxOutcome> outcomes;
-  uint64_t gas_used = 0;
-  StateRoots roots;
+  Execution local;
+  Execution& ex = execution ? *execution : local;
   auto ready = [&](size_t i, uint64_t* gas) {
     *gas = intrinsic[i];
     return Status();
   };
-  BCIIN_RETURN_IF_ERROR(Execute(parent, head_meta_, env, txs, hashes, ready, false, &keep,
-                                &outcomes, &gas_used, &roots, nullptr));
+  BCIIN_RETURN_IF_ERROR(Execute(head_meta_, env, txs, hashes, ready, &keep, &ex));
+  const uint64_t gas_used = ex.gas_used;
+  const StateRoots& roots = ex.meta.roots;
   Block b;
   std::vector<Hash> kept;
   for (size_t i = 0; i < txs.size(); ++i) {
@@ -502,6 +511,7 @@ Status Chain::BuildLocked(const PublicKey& beneficiary, uint64_t time_ms, std::v
   h.prev_hash = parent_hash;
   h.time_ms = env.time_ms;
   h.tx_root = TxRoot(kept);
+  ex.tx_hashes = std::move(kept);
   h.state_root = roots.Root();
   h.entropy = env.entropy;
   h.beneficiary = beneficiary;
@@ -520,14 +530,21 @@ Status Chain::BuildLocked(const PublicKey& beneficiary, uint64_t time_ms, std::v
 Status Chain::ProduceBlock(const PublicKey& beneficiary, const std::function<bool()>& cancelled,
                            Block* out, ImportResult* result) {
   Block b;
-  BCIIN_RETURN_IF_ERROR(BuildBlock(beneficiary, Now(), &b));
+  Execution execution;  // imported below without executing the block a second time
+  BCIIN_RETURN_IF_ERROR(BuildFromPool(beneficiary, Now(), &b, &execution));
   Hash seal_hash = b.header.SealHash();
   bciin_consensus_header c = ToConsensus(b.header, kZeroHash, seal_hash);
   std::string seal;
   BCIIN_RETURN_IF_ERROR(consensus_.ProduceSeal(c, cancelled, &seal).WithContext("sealing"));
   if (seal.size() > kMaxSeal) return Status::Internal("seal over the limit");
   b.header.seal.assign(seal.begin(), seal.end());
-  BCIIN_RETURN_IF_ERROR(ImportBlock(b, result).WithContext("importing the produced block"));
+  const Bytes encoded = Encode(b);
+  Status s;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    s = ImportLocked(b, encoded, execution.tx_hashes, nullptr, &execution, result);
+  }
+  BCIIN_RETURN_IF_ERROR(s.WithContext("importing the produced block"));
   if (out) *out = std::move(b);
   return Status();
 }
@@ -538,42 +555,56 @@ Status Chain::ImportBlock(ByteView bytes, ImportResult* result) {
   if (bytes.size() > params().max_block_bytes)
     return Status::InvalidArgument("block over the size limit: " + std::to_string(bytes.size()) +
                                    " bytes, the limit is " + std::to_string(params().max_block_bytes));
+  // The canonical check without encoding the whole block again: the header here, each
+  // transaction by the worker that encodes it anyway (ImportEncoded).
   Block block;
-  BCIIN_RETURN_IF_ERROR(DecodeCanonical(bytes, &block, "block"));
-  return ImportBlock(block, result);
+  BCIIN_RETURN_IF_ERROR(DecodeTrusted(bytes, &block, "block"));
+  const Bytes header = Encode(block.header);
+  if (bytes.size() < 1 + header.size() || !std::equal(header.begin(), header.end(), bytes.begin() + 1))
+    return Status::InvalidArgument("block: non-canonical encoding of the header");
+  return ImportEncoded(block, bytes, result);
 }
 
 Status Chain::ImportBlock(const Block& block, ImportResult* result) {
-  ImportResult local;
-  if (!result) result = &local;
-  *result = ImportResult{};
-  // Stateless work first, outside the lock: size, transaction formats, signatures.
-  const size_t size = Encode(block).size();
-  if (size > params().max_block_bytes)
-    return Status::InvalidArgument("block over the size limit: " + std::to_string(size) +
-                                   " bytes, the limit is " + std::to_string(params().max_block_bytes));
+  const Bytes encoded = Encode(block);
+  return ImportEncoded(block, encoded, result);
+}
+
+Status Chain::ImportEncoded(const Block& block, ByteView encoded, ImportResult* result) {
+  // Each transaction's encoding, hash, format and signature are checked by workers while the
+  // transactions execute in order; the transaction root is checked once all are hashed.
+  // Where each transaction's bytes lie in `encoded`: after the version, header and count.
   const size_t n = block.txs.size();
+  std::vector<size_t> offsets(n + 1);
+  offsets[0] = 1 + Encode(block.header).size() + 4;
+  for (size_t i = 0; i < n; ++i) offsets[i + 1] = offsets[i] + EncodedSize(block.txs[i]);
+  if (offsets[n] != encoded.size()) return Status::Internal("block: the encoding does not match the block");
   std::vector<Hash> hashes(n);
-  std::vector<size_t> sizes(n);
-  for (size_t i = 0; i < n; ++i) {
-    Bytes enc = Encode(block.txs[i]);
-    hashes[i] = Blake2b256(enc);
-    sizes[i] = enc.size();
-  }
-  if (TxRoot(hashes) != block.header.tx_root) return Status::Rejected("wrong transaction root");
-  std::set<Hash> unique(hashes.begin(), hashes.end());
-  if (unique.size() != n) return Status::Rejected("a transaction appears twice in the block");
-  // Formats and signatures are checked by workers while the transactions execute in order.
   ParallelTxChecks checks(
-      n, [&](size_t i, uint64_t* gas) { return Prepare(block.txs[i], sizes[i], gas); },
+      n,
+      [&](size_t i, uint64_t* gas) {
+        const Bytes enc = Encode(block.txs[i]);
+        if (enc.size() != offsets[i + 1] - offsets[i] ||
+            !std::equal(enc.begin(), enc.end(), encoded.begin() + static_cast<ptrdiff_t>(offsets[i])))
+          return Status::InvalidArgument("block: non-canonical encoding of a transaction");
+        hashes[i] = Blake2b256(enc);
+        return Prepare(block.txs[i], enc, gas);
+      },
       options_.verify_threads > 1 ? options_.verify_threads - 1 : 0);
   auto ready = [&](size_t i, uint64_t* gas) { return checks.Wait(i, gas); };
   std::lock_guard<std::mutex> lock(mu_);
-  return ImportLocked(block, hashes, ready, result);
+  return ImportLocked(block, encoded, hashes, ready, nullptr, result);
 }
 
-Status Chain::ImportLocked(const Block& block, const std::vector<Hash>& hashes,
-                           const std::function<Status(size_t, uint64_t*)>& ready, ImportResult* result) {
+Status Chain::ImportLocked(const Block& block, ByteView encoded, const std::vector<Hash>& hashes,
+                           const std::function<Status(size_t, uint64_t*)>& ready, Execution* executed,
+                           ImportResult* result) {
+  ImportResult unused;
+  if (!result) result = &unused;
+  *result = ImportResult{};
+  if (encoded.size() > params().max_block_bytes)
+    return Status::InvalidArgument("block over the size limit: " + std::to_string(encoded.size()) +
+                                   " bytes, the limit is " + std::to_string(params().max_block_bytes));
   const Header& h = block.header;
   const Hash hash = h.BlockHash();
   result->hash = hash;
@@ -608,13 +639,21 @@ Status Chain::ImportLocked(const Block& block, const std::vector<Hash>& hashes,
   uint64_t weight = 0;
   BCIIN_RETURN_IF_ERROR(consensus_.Weight(hc, &weight).WithContext("consensus weight"));
 
-  // Execute on the parent's state.
-  BlockEnv env{h.height, h.time_ms, h.beneficiary, h.entropy};
-  BlockMeta meta;
-  uint64_t gas_used = 0;
-  std::vector<std::pair<Hash, Bytes>> nodes;
-  BCIIN_RETURN_IF_ERROR(Execute(parent, parent_meta, env, block.txs, hashes, ready, true, nullptr,
-                                &meta.outcomes, &gas_used, &meta.roots, &nodes));
+  // Execute on the parent's state (unless this node assembled the block on that state).
+  Execution local;
+  Execution& ex = executed ? *executed : local;
+  if (!executed) {
+    BlockEnv env{h.height, h.time_ms, h.beneficiary, h.entropy};
+    BCIIN_RETURN_IF_ERROR(Execute(parent_meta, env, block.txs, hashes, ready, nullptr, &ex));
+  }
+  if (TxRoot(hashes) != h.tx_root) return Status::Rejected("wrong transaction root");
+  std::vector<Hash> sorted = hashes;
+  std::sort(sorted.begin(), sorted.end());
+  if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+    return Status::Rejected("a transaction appears twice in the block");
+  BlockMeta& meta = ex.meta;
+  const uint64_t gas_used = ex.gas_used;
+  std::vector<std::pair<Hash, Bytes>>& nodes = ex.nodes;
   if (meta.roots.Root() != h.state_root) return Status::Rejected("wrong state root");
   if (gas_used != h.gas_used) return Status::Rejected("wrong gas used");
   auto total = parent_meta.total_weight.Add(Amount(weight));
@@ -623,11 +662,16 @@ Status Chain::ImportLocked(const Block& block, const std::vector<Hash>& hashes,
 
   // One atomic write: nodes, block, meta and, when the branch wins, the index and the head.
   sdk::KvBatch batch;
-  for (auto& [nh, node] : nodes) batch.Put(StateDb::NodeKey(nh), AsStr(node));
+  std::array<char, kNodePrefix.size() + sizeof(Hash)> node_key;
+  std::memcpy(node_key.data(), kNodePrefix.data(), kNodePrefix.size());
+  for (auto& [nh, node] : nodes) {
+    std::memcpy(node_key.data() + kNodePrefix.size(), nh.data(), nh.size());
+    batch.Put(std::string_view(node_key.data(), node_key.size()), AsStr(node));
+  }
   batch.Put(HeaderKey(hash), AsStr(Encode(h)));
-  batch.Put(BlockKey(hash), AsStr(Encode(block)));
+  batch.Put(BlockKey(hash), AsStr(encoded));
   batch.Put(MetaKey(hash), AsStr(Encode(meta)));
-  const bool wins = meta.total_weight > head_meta_.total_weight;
+  bool wins = meta.total_weight > head_meta_.total_weight;
   std::vector<Hash> new_branch;  // from the fork point up, this block last
   Hash ancestor = head_hash_;
   if (wins) {
@@ -643,7 +687,20 @@ Status Chain::ImportLocked(const Block& block, const std::vector<Hash>& hashes,
     }
     ancestor = at_hash;
     std::reverse(new_branch.begin(), new_branch.end());
-    result->reorg_depth = head_.height - at.height;
+    const uint64_t depth = head_.height - at.height;
+    if (options_.max_reorg_depth != 0 && depth > options_.max_reorg_depth) {
+      // Heavier, but following it would undo more blocks than allowed: kept as a side block.
+      Log(BCIIN_LOG_WARN, fmt::format("chain: not following block {} at {}: a reorganisation of {} blocks, "
+                                      "the limit (max-reorg-depth) is {}",
+                                      BlockId(hash), h.height, depth, options_.max_reorg_depth));
+      wins = false;
+      new_branch.clear();
+      ancestor = head_hash_;
+    } else {
+      result->reorg_depth = depth;
+    }
+  }
+  if (wins) {
     for (uint64_t ht = h.height + 1; ht <= head_.height; ++ht) batch.Delete(IndexKey(ht));
     uint64_t ht = h.height - new_branch.size() + 1;
     for (const Hash& bh2 : new_branch) batch.Put(IndexKey(ht++), std::string(bh2.begin(), bh2.end()));
@@ -651,6 +708,7 @@ Status Chain::ImportLocked(const Block& block, const std::vector<Hash>& hashes,
   }
   BCIIN_RETURN_IF_ERROR(kv_.Write(batch, options_.sync_writes).WithContext("committing block " + BlockId(hash)));
   for (auto& [nh, node] : nodes) db_->Remember(nh, std::move(node));
+  if (wins) flat_->Advance(parent.state_root, h.state_root, std::move(ex.changes));
 
   if (wins) {
     const Hash old_head = head_hash_;
@@ -672,7 +730,7 @@ Status Chain::ImportLocked(const Block& block, const std::vector<Hash>& hashes,
 }
 
 void Chain::RefreshMempool() {
-  StateView view(db_.get(), head_meta_.roots);
+  StateView view(db_.get(), head_meta_.roots, flat_.get());
   std::map<PublicKey, uint64_t> memo;
   mempool_->Prune(
       [&](const PublicKey& k) {

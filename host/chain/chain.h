@@ -33,6 +33,9 @@ struct ChainOptions {
   size_t node_cache = 1 << 20;       // state tree nodes kept in memory
   unsigned verify_threads = 0;       // signature checks of a block; 0 = hardware threads
   bool sync_writes = false;          // fsync each block (the kv plugin may also force it)
+  // The most blocks of the main chain a reorganisation may undo; a heavier branch that would
+  // undo more is kept as side blocks, not followed. 0 = no limit.
+  uint64_t max_reorg_depth = 0;
   std::function<uint64_t()> clock_ms;                    // default: the system clock
   std::function<void(int level, const std::string&)> log;  // bciin_log_level, message
 };
@@ -123,23 +126,42 @@ class Chain {
   uint64_t Now() const;
   void Log(int level, const std::string& message) const;
 
+  // A block executed on its parent's state: what its import commits. A block this node
+  // assembled keeps the execution of its assembly, so importing it does not execute it again.
+  struct Execution {
+    BlockMeta meta;  // outcomes and roots (the weight is the import's)
+    uint64_t gas_used = 0;
+    std::vector<Hash> tx_hashes;
+    std::vector<std::pair<Hash, Bytes>> nodes;  // new state tree nodes
+    StateChanges changes;                       // the state entries it changed
+  };
+
   Status LoadHead();
   Status BuildLocked(const PublicKey& beneficiary, uint64_t time_ms, std::vector<SignedTx> txs,
-                     std::vector<Hash> hashes, std::vector<uint64_t> intrinsic, Block* out);
-  Status Prepare(const SignedTx& stx, size_t size, uint64_t* intrinsic) const;
+                     std::vector<Hash> hashes, std::vector<uint64_t> intrinsic, Block* out,
+                     Execution* execution);
+  Status BuildFromPool(const PublicKey& beneficiary, uint64_t time_ms, Block* out, Execution* execution);
+  // Format and signature checks; `encoded` is the transaction's canonical encoding.
+  Status Prepare(const SignedTx& stx, ByteView encoded, uint64_t* intrinsic) const;
   Status SubmitLocked(const SignedTx& stx, size_t size, Hash* hash);
   Status HeaderAt(const Header& tip, uint64_t height, Header* out) const;
   bool OnMainChain(const Header& h, const Hash& hash) const;
   sdk::AncestorFn Ancestors(const Header& tip, Header* scratch) const;
   // `ready(i, &intrinsic_gas)` gives transaction i's stateless check (and waits for it).
-  Status Execute(const Header& parent, const BlockMeta& parent_meta, const BlockEnv& env,
-                 const std::vector<SignedTx>& txs, const std::vector<Hash>& hashes,
-                 const std::function<Status(size_t, uint64_t*)>& ready, bool strict,
-                 std::vector<bool>* keep,
-                 std::vector<TxOutcome>* outcomes, uint64_t* gas_used, StateRoots* roots,
-                 std::vector<std::pair<Hash, Bytes>>* nodes) const;
-  Status ImportLocked(const Block& block, const std::vector<Hash>& hashes,
-                      const std::function<Status(size_t, uint64_t*)>& ready, ImportResult* result);
+  // Fills `out` but its tx_hashes; with `keep` (assembly), invalid transactions are left out
+  // and marked false instead of failing the block.
+  Status Execute(const BlockMeta& parent_meta, const BlockEnv& env, const std::vector<SignedTx>& txs,
+                 const std::vector<Hash>& hashes, const std::function<Status(size_t, uint64_t*)>& ready,
+                 std::vector<bool>* keep, Execution* out) const;
+  // `encoded` is the block's encoding. The stateless checks of the transactions run on
+  // workers while the block executes in order.
+  Status ImportEncoded(const Block& block, ByteView encoded, ImportResult* result);
+  // With `executed`, the block's execution is already known (a block this node assembled);
+  // otherwise `ready(i, &intrinsic_gas)` gives transaction i's stateless check, after which
+  // (*hashes)[i] holds its hash.
+  Status ImportLocked(const Block& block, ByteView encoded, const std::vector<Hash>& hashes,
+                      const std::function<Status(size_t, uint64_t*)>& ready, Execution* executed,
+                      ImportResult* result);
   Status ReorgMempool(const Hash& old_head, const Header& old_header, const Hash& ancestor,
                       const std::vector<Hash>& new_branch);
   void RefreshMempool();
@@ -151,6 +173,7 @@ class Chain {
   std::unique_ptr<AccountsExtension> accounts_;
   std::unique_ptr<Executor> executor_;
   std::unique_ptr<StateDb> db_;
+  std::unique_ptr<FlatState> flat_;  // the head state's entries read or written so far
   Hash genesis_hash_{};
 
   mutable std::mutex mu_;

@@ -233,8 +233,8 @@ Status Executor::CheckStateless(const SignedTx& stx, size_t encoded_size, uint64
   return Status();
 }
 
-bool Executor::CheckSignature(const SignedTx& stx) const {
-  return CheckTxSignature(params_.network_id, stx);
+bool Executor::CheckSignature(const SignedTx& stx, ByteView encoded) const {
+  return CheckTxSignature(params_.network_id, stx, encoded);
 }
 
 Status Executor::LoadAccount(StateView& view, const PublicKey& key, std::optional<Account>* out) {
@@ -245,14 +245,14 @@ Status Executor::LoadAccount(StateView& view, const PublicKey& key, std::optiona
     return Status();
   }
   Account a;
-  Status s = DecodeTrusted(*raw, &a, "account");  // written by this engine
+  Status s = DecodeAccount(*raw, &a);  // written by this engine
   if (!s.ok()) return Status::Corruption(s.message());
   *out = a;
   return Status();
 }
 
 void Executor::Store(StateView& view, const PublicKey& key, const Account& account) {
-  view.Put(kAccountsSubtree, key, Encode(account));
+  view.Put(kAccountsSubtree, key, EncodeAccount(account));
 }
 
 Status Executor::Touch(StateView& view, uint64_t height, const PublicKey& key, Account* out) const {

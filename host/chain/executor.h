@@ -63,7 +63,8 @@ class Executor {
   // Size, type, version, gas price, gas limit versus intrinsic gas, payload format. Not the
   // signature (CheckSignature) and nothing that needs the state.
   Status CheckStateless(const SignedTx& stx, size_t encoded_size, uint64_t* intrinsic_gas) const;
-  bool CheckSignature(const SignedTx& stx) const;
+  // `encoded` is Encode(stx).
+  bool CheckSignature(const SignedTx& stx, ByteView encoded) const;
 
   Status ApplyGenesis(const Genesis& genesis, StateView& view) const;
   Status BeginBlock(const BlockEnv& env, StateView& view) const;

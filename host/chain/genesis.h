@@ -31,6 +31,9 @@ namespace bciin::chain {
 inline constexpr uint64_t kGasPerByte = 20;
 inline constexpr uint64_t kSpendBaseGas = 15000;
 
+// The intrinsic gas of a spend `tx` (its gas field's value does not change the size).
+inline uint64_t SpendIntrinsicGas(const Tx& tx) { return kSpendBaseGas + kGasPerByte * Encode(tx).size(); }
+
 struct ChainParams {
   std::string network_id;
   uint64_t genesis_time_ms = 0;

@@ -60,6 +60,45 @@ TEST(Reorg, HeavierBranchWinsAndStateFollows) {
   EXPECT_EQ(b.chain().head().state_root, a.chain().head().state_root);
 }
 
+// With max_reorg_depth 1, a heavier branch that would undo 2 blocks is stored but not followed;
+// one that undoes a single block is.
+TEST(Reorg, DepthLimitKeepsADeeperBranchAside) {
+  TestNetOptions limited;
+  limited.max_reorg_depth = 1;
+  TestNet a(limited), b;
+  const PublicKey x = a.user(3).public_key();
+  ASSERT_TRUE(a.chain().SubmitTransaction(a.Spend(0, x, Amount(10), 1), nullptr).ok());
+  ASSERT_TRUE(a.Produce().ok());
+  ASSERT_TRUE(a.Produce().ok());
+  const Hash a_head = a.chain().head_hash();
+  const Hash a_root = a.chain().head().state_root;
+  std::vector<Block> deep(3);
+  for (Block& blk : deep) ASSERT_TRUE(b.Produce(&blk).ok());
+  ImportResult r;
+  for (const Block& blk : deep) ASSERT_TRUE(a.chain().ImportBlock(blk, &r).ok());
+  EXPECT_FALSE(r.new_head);
+  EXPECT_EQ(r.reorg_depth, 0u);
+  EXPECT_EQ(a.chain().head_hash(), a_head);
+  EXPECT_EQ(a.chain().head().state_root, a_root);
+  Block stored;
+  EXPECT_TRUE(a.chain().GetBlock(deep[2].header.BlockHash(), &stored).ok());  // kept aside
+
+  // A branch forking one block below the head may replace it.
+  TestNet d(limited);
+  std::vector<Block> mine(2);
+  for (Block& blk : mine) ASSERT_TRUE(d.Produce(&blk).ok());
+  TestNet e;
+  ASSERT_TRUE(e.chain().ImportBlock(mine[0], nullptr).ok());
+  std::vector<Block> other(2);
+  for (Block& blk : other) ASSERT_TRUE(e.Produce(&blk).ok());  // on top of mine[0]: heights 2, 3
+  ASSERT_TRUE(d.chain().ImportBlock(other[0], &r).ok());
+  EXPECT_FALSE(r.new_head);  // a tie
+  ASSERT_TRUE(d.chain().ImportBlock(other[1], &r).ok());
+  EXPECT_TRUE(r.new_head);
+  EXPECT_EQ(r.reorg_depth, 1u);
+  EXPECT_EQ(d.chain().head_hash(), e.chain().head_hash());
+}
+
 TEST(Reorg, SurvivesReopenAfterSwitch) {
   TestNet a, b;
   ASSERT_TRUE(a.Produce().ok());

@@ -2,6 +2,8 @@
 
 #include <bciin/chain/hash.h>
 
+#include <map>
+
 namespace bciin::chain {
 
 std::string StateDb::NodeKey(const Hash& hash) {
@@ -39,15 +41,32 @@ void StateDb::Remember(const Hash& hash, Bytes node) {
   cache_.emplace(hash, std::move(shared));
 }
 
+const std::string& StateView::DirtyKey(std::string_view subtree, ByteView key) {
+  scratch_.assign(subtree);
+  scratch_.push_back('\0');
+  scratch_.append(reinterpret_cast<const char*>(key.data()), key.size());
+  return scratch_;
+}
+
 Status StateView::Get(const std::string& subtree, ByteView key, std::optional<Bytes>* value) {
-  auto it = dirty_.find(Key(subtree, Bytes(key.begin(), key.end())));
+  auto it = dirty_.find(DirtyKey(subtree, key));
   if (it != dirty_.end()) {
     *value = it->second;
     return Status();
   }
+  if (flat_ && flat_->Get(base_id_, scratch_, value)) return Status();
   const Hash* root = base_.Find(subtree);
   if (root == nullptr) return Status::NotFound("no state subtree '" + subtree + "'");
-  return SparseMerkleTree::Get(*reader_, *root, Blake2b256(key), value);
+  BCIIN_RETURN_IF_ERROR(SparseMerkleTree::Get(*reader_, *root, Blake2b256(key), value));
+  if (flat_) flat_->Fill(base_id_, scratch_, *value);
+  return Status();
+}
+
+StateChanges StateView::TakeChanges() {
+  journal_.clear();
+  StateChanges out = std::move(dirty_);
+  dirty_.clear();
+  return out;
 }
 
 void StateView::Put(const std::string& subtree, ByteView key, Bytes value) {
@@ -57,13 +76,13 @@ void StateView::Put(const std::string& subtree, ByteView key, Bytes value) {
 void StateView::Erase(const std::string& subtree, ByteView key) { Set(subtree, key, std::nullopt); }
 
 void StateView::Set(const std::string& subtree, ByteView key, std::optional<Bytes> value) {
-  Key k(subtree, Bytes(key.begin(), key.end()));
+  const std::string& k = DirtyKey(subtree, key);
   auto it = dirty_.find(k);
   if (it == dirty_.end()) {
-    journal_.push_back({k, false, std::nullopt});
-    dirty_.emplace(std::move(k), std::move(value));
+    it = dirty_.emplace(k, std::move(value)).first;
+    journal_.push_back({&*it, false, std::nullopt});
   } else {
-    journal_.push_back({k, true, std::move(it->second)});
+    journal_.push_back({&*it, true, std::move(it->second)});
     it->second = std::move(value);
   }
 }
@@ -72,18 +91,24 @@ void StateView::Rollback(size_t checkpoint) {
   while (journal_.size() > checkpoint) {
     Undo& u = journal_.back();
     if (u.existed)
-      dirty_[u.key] = std::move(u.previous);
+      u.entry->second = std::move(u.previous);
     else
-      dirty_.erase(u.key);
+      dirty_.erase(dirty_.find(u.entry->first));
     journal_.pop_back();
   }
 }
 
 Status StateView::Commit(const NodeWriter& writer, StateRoots* roots) const {
   StateRoots out = base_;
-  std::map<std::string, std::vector<SmtUpdate>> updates;
-  for (const auto& [key, value] : dirty_)
-    updates[key.first].push_back({Blake2b256(key.second), key.second, value});
+  std::map<std::string, std::vector<SmtUpdate>, std::less<>> updates;
+  for (const auto& [dirty_key, value] : dirty_) {
+    const size_t nul = dirty_key.find('\0');
+    const std::string_view subtree = std::string_view(dirty_key).substr(0, nul);
+    const ByteView key = AsView(std::string_view(dirty_key).substr(nul + 1));
+    auto at = updates.find(subtree);
+    if (at == updates.end()) at = updates.emplace(std::string(subtree), std::vector<SmtUpdate>()).first;
+    at->second.push_back({Blake2b256(key), Bytes(key.begin(), key.end()), value});
+  }
   for (auto& [subtree, ups] : updates) {
     SubtreeRoot* target = nullptr;
     for (SubtreeRoot& s : out.subtrees)

@@ -6,13 +6,15 @@
 //
 // StateView: the changes of a block being built or checked, over the roots of its parent. Reads
 // see the view's own writes; Checkpoint/Rollback undo back to a point (a failing transaction);
-// Commit turns the changes into new tree nodes and new roots.
+// Commit turns the changes into new tree nodes and new roots. With a FlatState, reads of the
+// base state go there first (and fill it from the tree).
 #pragma once
+
+#include "flat_state.h"
 
 #include <bciin/chain/objects.h>
 #include <bciin/sdk/kv.hpp>
 
-#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -49,7 +51,12 @@ class StateDb : public NodeReader {
 
 class StateView {
  public:
-  StateView(NodeReader* reader, StateRoots base) : reader_(reader), base_(std::move(base)) {}
+  StateView(NodeReader* reader, StateRoots base, FlatState* flat = nullptr)
+      : reader_(reader), base_(std::move(base)), flat_(flat) {
+    if (flat_) base_id_ = base_.Root();
+  }
+  StateView(const StateView&) = delete;  // the journal points into the view's own map
+  StateView& operator=(const StateView&) = delete;
 
   const StateRoots& base() const { return base_; }
   bool HasSubtree(const std::string& subtree) const { return base_.Find(subtree) != nullptr; }
@@ -65,20 +72,28 @@ class StateView {
   // Writes the changed subtrees' new nodes to `writer` and sets `*roots` to the roots after the
   // changes (subtrees untouched keep theirs).
   Status Commit(const NodeWriter& writer, StateRoots* roots) const;
+  // The changes, taken out of the view (which is left empty).
+  StateChanges TakeChanges();
 
  private:
-  using Key = std::pair<std::string, Bytes>;
+  // Changes by "subtree NUL key" (subtree names never hold a NUL); nullopt is an erase.
+  using Dirty = StateChanges;
   struct Undo {
-    Key key;
-    bool existed;  // whether `dirty_` had an entry before
+    Dirty::value_type* entry;  // elements keep their address across rehashing
+    bool existed;              // whether `dirty_` had the entry before
     std::optional<Bytes> previous;
   };
+  // The dirty-map key of (subtree, key), in a buffer reused from call to call.
+  const std::string& DirtyKey(std::string_view subtree, ByteView key);
   void Set(const std::string& subtree, ByteView key, std::optional<Bytes> value);
 
   NodeReader* reader_;
   StateRoots base_;
-  std::map<Key, std::optional<Bytes>> dirty_;
+  FlatState* flat_;
+  Hash base_id_{};  // base_.Root(), with a FlatState
+  Dirty dirty_;
   std::vector<Undo> journal_;
+  std::string scratch_;
 };
 
 }  // namespace bciin::chain

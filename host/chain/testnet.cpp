@@ -39,6 +39,7 @@ Status TestNet::Open() {
   o.verify_threads = options_.verify_threads;
   o.clock_ms = [this] { return clock_; };
   o.node_cache = options_.node_cache;
+  o.max_reorg_depth = options_.max_reorg_depth;
   return Chain::Open(sdk::KvStore(kv_table_ptr_), sdk::ConsensusClient(cons_table_.table()),
                      options_.extensions, options_.hook, genesis_, o, &chain_);
 }
@@ -46,7 +47,7 @@ Status TestNet::Open() {
 uint64_t TestNet::SpendGas(size_t data_bytes) {
   Tx tx;
   tx.payload = Encode(SpendPayload{{}, Amount(), Bytes(data_bytes)});
-  return kSpendBaseGas + kGasPerByte * Encode(tx).size();
+  return SpendIntrinsicGas(tx);
 }
 
 SignedTx TestNet::Spend(size_t from, const PublicKey& to, Amount amount, uint64_t nonce,

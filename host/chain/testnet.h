@@ -23,6 +23,7 @@ struct TestNetOptions {
   MempoolLimits mempool;
   unsigned verify_threads = 1;
   size_t node_cache = 1 << 20;  // state tree nodes cached
+  uint64_t max_reorg_depth = 0;
   std::string network_id = "bciin-test";
   const bciin_kv_service* kv = nullptr;  // null: a fresh in-memory store
   std::vector<const bciin_ledger_extension*> extensions;

@@ -1,5 +1,8 @@
 #include "memory_kv.h"
 
+#include <algorithm>
+#include <vector>
+
 namespace bciin::storage {
 
 namespace {
@@ -50,12 +53,27 @@ Status MemoryKv::Write(const bciin_kv_op* ops, size_t count, bool /*sync*/) {
   std::lock_guard<std::mutex> lock(mu_);
   // Copy on write while a snapshot or a cursor still reads the current map.
   if (data_.use_count() > 1) data_ = std::make_shared<Map>(*data_);
-  for (size_t i = 0; i < count; ++i) {
-    std::string key(reinterpret_cast<const char*>(ops[i].key.data), ops[i].key.size);
-    if (ops[i].kind == BCIIN_KV_PUT)
-      (*data_)[std::move(key)].assign(reinterpret_cast<const char*>(ops[i].value.data), ops[i].value.size);
-    else
-      data_->erase(key);
+  // In key order (stable: of two operations on one key the later still wins): consecutive
+  // lookups then share most of their path down the tree, which stays in the CPU cache.
+  auto key_of = [&](size_t i) {
+    return std::string_view(reinterpret_cast<const char*>(ops[i].key.data), ops[i].key.size);
+  };
+  std::vector<size_t> order(count);
+  for (size_t i = 0; i < count; ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key_of(a) < key_of(b); });
+  for (size_t i : order) {
+    const std::string_view key = key_of(i);
+    auto it = data_->lower_bound(key);
+    const bool found = it != data_->end() && it->first == key;
+    if (ops[i].kind == BCIIN_KV_PUT) {
+      std::string_view value(reinterpret_cast<const char*>(ops[i].value.data), ops[i].value.size);
+      if (found)
+        it->second.assign(value);
+      else
+        data_->emplace_hint(it, key, value);
+    } else if (found) {
+      data_->erase(it);
+    }
   }
   return Status();
 }

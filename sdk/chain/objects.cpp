@@ -1,16 +1,25 @@
 #include <bciin/chain/hash.h>
 #include <bciin/chain/objects.h>
 
+#include <cstring>
+
 namespace bciin::chain {
 
-Bytes SigningMessage(std::string_view network_id, const Tx& tx) {
-  Hash h = Blake2b256(Encode(tx));
+namespace {
+
+Bytes SigningMessageOfHash(std::string_view network_id, const Hash& h) {
   Bytes msg;
   msg.reserve(1 + network_id.size() + h.size());
   msg.push_back(static_cast<uint8_t>(network_id.size()));
   msg.insert(msg.end(), network_id.begin(), network_id.end());
   msg.insert(msg.end(), h.begin(), h.end());
   return msg;
+}
+
+}  // namespace
+
+Bytes SigningMessage(std::string_view network_id, const Tx& tx) {
+  return SigningMessageOfHash(network_id, Blake2b256(Encode(tx)));
 }
 
 SignedTx SignTx(std::string_view network_id, const Tx& tx, const KeyPair& key) {
@@ -24,7 +33,41 @@ bool CheckTxSignature(std::string_view network_id, const SignedTx& stx) {
   return VerifySignature(stx.tx.sender, SigningMessage(network_id, stx.tx), stx.signature);
 }
 
+bool CheckTxSignature(std::string_view network_id, const SignedTx& stx, ByteView encoded) {
+  // SignedTx: u8 version || encode(tx) || signature (64).
+  if (encoded.size() < 1 + sizeof(Signature)) return false;
+  ByteView tx = encoded.subspan(1, encoded.size() - 1 - sizeof(Signature));
+  return VerifySignature(stx.tx.sender, SigningMessageOfHash(network_id, Blake2b256(tx)), stx.signature);
+}
+
+Bytes EncodeAccount(const Account& account) {
+  Bytes out(kAccountEncodedSize);
+  const uint64_t fields[4] = {account.balance.lo(), account.balance.hi(), account.nonce, account.updated_height};
+  out[0] = 1;  // version
+  std::memcpy(out.data() + 1, fields, sizeof fields);  // little-endian (codec.h)
+  return out;
+}
+
+Status DecodeAccount(ByteView in, Account* out) {
+  if (in.size() != kAccountEncodedSize)
+    return Status::InvalidArgument("account: " + std::to_string(in.size()) + " bytes, expected " +
+                                   std::to_string(kAccountEncodedSize));
+  if (in[0] != 1) return Status::InvalidArgument("account: unsupported version " + std::to_string(in[0]));
+  uint64_t fields[4];
+  std::memcpy(fields, in.data() + 1, sizeof fields);
+  out->balance = Amount::FromParts(fields[0], fields[1]);
+  out->nonce = fields[2];
+  out->updated_height = fields[3];
+  return Status();
+}
+
 Hash TxHash(const SignedTx& stx) { return Blake2b256(Encode(stx)); }
+
+size_t EncodedSize(const SignedTx& stx) {
+  // version, then the tx (version, type, payload version, sender, nonce, ttl, gas, gas price,
+  // payload length and bytes), then the signature.
+  return 1 + (1 + 2 + 1 + sizeof(PublicKey) + 4 * 8 + 4 + stx.tx.payload.size()) + sizeof(Signature);
+}
 
 Hash Header::BlockHash() const { return Blake2b256(Encode(*this)); }
 

@@ -26,6 +26,36 @@ TEST(Tx, SignatureBindsNetworkId) {
   EXPECT_FALSE(CheckTxSignature("net-a", stx));
 }
 
+TEST(Tx, SignatureCheckFromTheEncodingAgreesWithTheObject) {
+  KeyPair k = KeyPair::Generate();
+  SignedTx stx = SignTx("net-a", SampleTx(k), k);
+  EXPECT_TRUE(CheckTxSignature("net-a", stx, Encode(stx)));
+  EXPECT_FALSE(CheckTxSignature("net-b", stx, Encode(stx)));
+  SignedTx changed = stx;
+  changed.tx.nonce = 2;
+  EXPECT_FALSE(CheckTxSignature("net-a", changed, Encode(changed)));
+  EXPECT_FALSE(CheckTxSignature("net-a", stx, Bytes(10, 0)));
+}
+
+TEST(Account, DirectCodecMatchesTheArchive) {
+  const Account samples[] = {{}, {Amount(7), 3, 99},
+                             {Amount::FromParts(~0ull, ~0ull >> 1), ~0ull, 1ull << 40}};
+  for (const Account& a : samples) {
+    const Bytes direct = EncodeAccount(a);
+    EXPECT_EQ(direct, Encode(a));
+    Account back, archived;
+    ASSERT_TRUE(DecodeAccount(direct, &back).ok());
+    ASSERT_TRUE(DecodeTrusted(direct, &archived, "account").ok());
+    EXPECT_EQ(back, a);
+    EXPECT_EQ(archived, a);
+  }
+  Bytes bad = EncodeAccount(Account{});
+  bad[0] = 2;
+  EXPECT_FALSE(DecodeAccount(bad, nullptr).ok());
+  bad.pop_back();
+  EXPECT_FALSE(DecodeAccount(bad, nullptr).ok());
+}
+
 TEST(Tx, SignedRoundTripIsCanonical) {
   KeyPair k = KeyPair::Generate();
   SignedTx stx = SignTx("net", SampleTx(k), k);
@@ -34,6 +64,9 @@ TEST(Tx, SignedRoundTripIsCanonical) {
   ASSERT_TRUE(DecodeCanonical(b, &back, "tx").ok());
   EXPECT_EQ(Encode(back), b);
   EXPECT_EQ(TxHash(back), TxHash(stx));
+  EXPECT_EQ(EncodedSize(stx), b.size());
+  stx.tx.payload.resize(1000);
+  EXPECT_EQ(EncodedSize(stx), Encode(stx).size());
 }
 
 TEST(Header, SealHashIgnoresSeal) {

@@ -286,7 +286,9 @@ Status DecodeTrusted(ByteView in, T* out, std::string_view what) {
   try {
     Decoder dec(in);
     dec.Object(*out);
-    if (dec.remaining() != 0) return Status::InvalidArgument(std::string(what) + ": trailing bytes");
+    if (dec.remaining() != 0)
+      return Status::InvalidArgument(std::string(what) + ": non-canonical encoding: " +
+                                     std::to_string(dec.remaining()) + " trailing bytes");
   } catch (const DecodeError& e) {
     return Status::InvalidArgument(std::string(what) + ": " + e.what());
   } catch (const cereal::Exception& e) {
