@@ -94,9 +94,8 @@ TEST(DevicesOps, PauseResumeCancelEstopAndResetThroughTheCli) {
   RunResult pause = n.Cli({"device", "pause", "printer1"});
   ASSERT_EQ(pause.exit_code, 0) << Describe(pause);
   ASSERT_TRUE(OpsNode::WaitFor([&] { return n.Job().value("state", "") == "paused"; }, 10s)) << n.Job().dump();
-  // Paused: the printer stops taking job lines.
-  std::this_thread::sleep_for(500ms);
-  const size_t at_pause = JobRecord(n.record()).size();
+  // Paused: once the moves in flight and the parking are done, the printer takes no more lines.
+  const size_t at_pause = n.SettledRecordSize();
   std::this_thread::sleep_for(700ms);
   EXPECT_EQ(JobRecord(n.record()).size(), at_pause) << "job lines ran while paused";
   RunResult paused_status = n.Cli({"device", "status", "printer1"});
@@ -137,10 +136,9 @@ TEST(DevicesOps, PauseResumeCancelEstopAndResetThroughTheCli) {
   RunResult cancelled = interrupt("cancel");
   EXPECT_EQ(cancelled.exit_code, 1) << Describe(cancelled);
   EXPECT_NE(cancelled.output.find("cancelled"), std::string::npos) << cancelled.output;
-  std::this_thread::sleep_for(500ms);
-  const size_t after_cancel = JobRecord(n.record()).size();
+  const size_t after_cancel = n.SettledRecordSize();
   EXPECT_LT(after_cancel - before_cancel, want.size()) << "the cancelled job ran to its end";
-  std::this_thread::sleep_for(500ms);
+  std::this_thread::sleep_for(700ms);
   EXPECT_EQ(JobRecord(n.record()).size(), after_cancel) << "lines ran after the cancel";
 
   // Emergency stop mid-job: the machine is stopped and the job failed; reset brings it back.
@@ -257,13 +255,10 @@ TEST(DevicesOps, ApiStatusCodesAndTheEventStream) {
   // The event stream: the device's state and progress at once, then its events as they happen.
   std::string stream = n.ReadStream("/v1/devices/nope/events", "\r\n\r\n", 5s);
   EXPECT_NE(stream.find("404"), std::string::npos) << stream;
-  std::thread submit([&] {
-    std::this_thread::sleep_for(1s);
+  stream = n.ReadStream("/v1/devices/printer1/events", "\"completed\"", 30s, [&] {
     n.Http("POST", "/v1/devices/printer1/console", R"({"line": "M115", "wait_ms": 0})");
     n.Http("POST", "/v1/devices/printer1/jobs", R"({"name": "short", "program": "G28\nG1 X10 Y10 F3000\nG1 X20\n"})");
   });
-  stream = n.ReadStream("/v1/devices/printer1/events", "\"completed\"", 30s);
-  submit.join();
   EXPECT_NE(stream.find("text/event-stream"), std::string::npos) << stream;
   EXPECT_NE(stream.find("event: state\ndata: {"), std::string::npos) << stream;
   EXPECT_NE(stream.find("event: console\ndata: {\"direction\":\"sent\",\"line\":\"M115\"}"), std::string::npos) << stream;

@@ -106,7 +106,8 @@ OpsNode::Reply OpsNode::Http(const std::string& method, const std::string& targe
   return {r.status, r.body};
 }
 
-std::string OpsNode::ReadStream(const std::string& target, const std::string& until, std::chrono::milliseconds wait) const {
+std::string OpsNode::ReadStream(const std::string& target, const std::string& until, std::chrono::milliseconds wait,
+                                const std::function<void()>& on_open) const {
   namespace asio = boost::asio;
   asio::io_context io;
   asio::ip::tcp::socket s(io);
@@ -125,9 +126,23 @@ std::string OpsNode::ReadStream(const std::string& target, const std::string& un
       continue;
     }
     if (ec) break;
+    const bool had_head = got.find("\r\n\r\n") != std::string::npos;
     got.append(buf, n);
+    if (!had_head && got.find("\r\n\r\n") != std::string::npos && on_open) on_open();
   }
   return got;
+}
+
+size_t OpsNode::SettledRecordSize() const {
+  size_t last = JobRecord(record_).size();
+  const auto end = std::chrono::steady_clock::now() + 10s;
+  while (std::chrono::steady_clock::now() < end) {
+    std::this_thread::sleep_for(300ms);
+    size_t now = JobRecord(record_).size();
+    if (now == last) return now;
+    last = now;
+  }
+  return last;
 }
 
 std::vector<std::string> ProgramCommands(const std::string& text) {

@@ -47,8 +47,12 @@ class OpsNode {
   };
   Reply Http(const std::string& method, const std::string& target, const std::string& body = "",
              bool with_token = true) const;
-  // Opens a GET stream and returns what arrived within `wait` (or until `until` appeared).
-  std::string ReadStream(const std::string& target, const std::string& until, std::chrono::milliseconds wait) const;
+  // Opens a GET stream and returns what arrived within `wait` (or until `until` appeared);
+  // `on_open` runs once the response's head has arrived.
+  std::string ReadStream(const std::string& target, const std::string& until, std::chrono::milliseconds wait,
+                         const std::function<void()>& on_open = {}) const;
+  // The size of the simulator's job record once it has not changed for 300 ms (at most 10 s).
+  size_t SettledRecordSize() const;
 
  private:
   TempDir dir_;
