@@ -78,7 +78,7 @@ TEST(DevicesOps, SubmitTwoCopiesAndWatchToTheEndThroughTheCli) {
 }
 
 TEST(DevicesOps, PauseResumeCancelEstopAndResetThroughTheCli) {
-  OpsNode n({"--time-scale", "0.02"}, "pause_lift_mm = 2\n");  // slow enough to act mid-job; park on pause
+  OpsNode n({"--time-scale", "0.05"}, "pause_lift_mm = 2\n");  // slow enough to act mid-job; park on pause
   const std::string program = CubePrefix(700);
   const fs::path file = n.dir() / "cube-700.gcode";
   WriteFile(file, program);
