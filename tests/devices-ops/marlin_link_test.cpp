@@ -105,5 +105,22 @@ TEST(MarlinLink, BoardResetFailsTheJobAndThePrinterServesTheNextOne) {
   EXPECT_TRUE(got == want) << "the job after the reset differs from the program";
 }
 
+TEST(MarlinLink, FatalPrinterErrorFailsTheJobWithTheFirmwaresReason) {
+  OpsNode n({"--time-scale", "0.001", "--fatal-after", "100"});
+  std::string program;
+  fs::path file = CubeStart(n, &program);
+  RunResult run = n.Cli({"device", "submit", "printer1", file.string(), "--watch"}, true, 180s);
+  EXPECT_EQ(run.exit_code, 1) << Describe(run);
+  EXPECT_NE(run.output.find("failed"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("Thermal Runaway"), std::string::npos) << run.output;
+  json status = n.CliJson({"device", "status", "printer1"});
+  EXPECT_EQ(status["job"]["state"], "failed") << status.dump();
+  EXPECT_NE(status["status"]["state"], "idle") << status.dump();
+  // Nothing of the job ran after the halt.
+  const std::vector<std::string> want = ProgramCommands(program), got = JobRecord(n.record());
+  ASSERT_LE(got.size(), want.size());
+  EXPECT_TRUE(std::equal(got.begin(), got.end(), want.begin()));
+}
+
 }  // namespace
 }  // namespace bciin::testing
