@@ -151,6 +151,16 @@ Status Submit(Context& c, const std::string& device, const std::string& file) {
     if (copies < 1) return Status::InvalidArgument("--copies must be a whole number of at least 1");
     body["copies"] = copies;
   }
+  if (a.Has("params")) {  // --params material=PLA,nozzle=0.4: the job's parameters for the driver
+    json params = json::object();
+    std::stringstream items(a.Get("params"));
+    for (std::string item; std::getline(items, item, ',');) {
+      size_t eq = item.find('=');
+      if (eq == std::string::npos || eq == 0) return Status::InvalidArgument("--params takes KEY=VALUE[,KEY=VALUE...], not '" + item + "'");
+      params[item.substr(0, eq)] = item.substr(eq + 1);
+    }
+    body["params"] = params;
+  }
   const bool check = a.Has("check");
   json reply;
   if (Status s = c.http().Post(Target(device, check ? "jobs?dry_run=1" : "jobs"), body, &reply); !s.ok())
@@ -220,7 +230,7 @@ void RegisterDeviceCommands(CommandTable* t) {
   t->push_back({"device",
                 "device list                        the node's devices, their state and job\n"
                 "device status NAME                 state, job, firmware, telemetry\n"
-                "device submit NAME FILE [--copies N] [--name JOB] [--check] [--watch]\n"
+                "device submit NAME FILE [--copies N] [--name JOB] [--params K=V,...] [--check] [--watch]\n"
                 "                                   run a G-code file (--check: validate only, send nothing)\n"
                 "device watch NAME [--timeout S]    follow the job to its end (exit 0 completed, 1 not)\n"
                 "device pause|resume|cancel|estop|reset NAME   operate the job or the machine (needs the token)\n"

@@ -47,7 +47,7 @@ TEST(DevicesOps, SubmitTwoCopiesAndWatchToTheEndThroughTheCli) {
   const std::string program = CubePrefix(300);
   const fs::path file = n.dir() / "cube-start.gcode";
   WriteFile(file, program);
-  RunResult check = n.Cli({"device", "submit", "printer1", file.string(), "--check"});
+  RunResult check = n.Cli({"device", "submit", "printer1", file.string(), "--check", "--params", "material=PLA"});
   ASSERT_EQ(check.exit_code, 0) << Describe(check);
   EXPECT_NE(check.output.find("nothing sent"), std::string::npos) << check.output;
 
@@ -190,6 +190,9 @@ TEST(DevicesOps, RefusalsAndErrorsAreClear) {
   RunResult copies = n.Cli({"device", "submit", "printer1", bad.string(), "--copies", "zero"});
   EXPECT_EQ(copies.exit_code, 1) << Describe(copies);
   EXPECT_NE(copies.output.find("--copies"), std::string::npos) << copies.output;
+  RunResult params = n.Cli({"device", "submit", "printer1", bad.string(), "--params", "material"});
+  EXPECT_EQ(params.exit_code, 1) << Describe(params);
+  EXPECT_NE(params.output.find("--params takes KEY=VALUE"), std::string::npos) << params.output;
   RunResult no_job = n.Cli({"device", "watch", "printer1"});
   EXPECT_EQ(no_job.exit_code, 1) << Describe(no_job);
   EXPECT_NE(no_job.output.find("no job"), std::string::npos) << no_job.output;
