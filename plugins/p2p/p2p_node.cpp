@@ -1,5 +1,7 @@
 #include "p2p_node.h"
 
+#include "header_check.h"
+
 #include <bciin/chain/address.h>
 
 #include <boost/asio.hpp>
@@ -76,8 +78,12 @@ struct Peer {
   uint64_t best_height = 0;
   chain::Amount best_weight;
   uint64_t headers_requested_ms = 0;  // non-zero: a GetHeaders is outstanding
-  std::set<Hash, HashLess> blocks_requested;
-  uint64_t blocks_requested_ms = 0;
+  struct BlockRequest {
+    uint64_t sent_ms = 0;
+    std::vector<Hash> hashes;
+  };
+  std::deque<BlockRequest> block_requests;  // outstanding get-blocks, answered in order
+  bool stalled = false;  // its oldest request is late: no new ones, its blocks asked of others
   uint64_t ping_sent_ms = 0;
   uint64_t ping_nonce = 0;
   uint64_t last_ping_ms = 0;
@@ -107,7 +113,15 @@ struct KnownAddress {
 }  // namespace
 
 struct P2pNode::Impl : std::enable_shared_from_this<P2pNode::Impl> {
-  Impl(sdk::ChainClient c, P2pOptions o) : chain(c), options(std::move(o)), acceptor(io), timer(io) {}
+  Impl(sdk::ChainClient c, P2pOptions o)
+      : chain(c),
+        options(std::move(o)),
+        acceptor(io),
+        timer(io),
+        header_check(chain, options.consensus, [this](const Hash& h) -> const chain::Header* {
+          auto it = queued.find(h);
+          return it == queued.end() ? nullptr : &it->second;
+        }) {}
 
   sdk::ChainClient chain;
   P2pOptions options;
@@ -127,10 +141,11 @@ struct P2pNode::Impl : std::enable_shared_from_this<P2pNode::Impl> {
 
   // Header-first sync: headers whose blocks we still need, in chain order.
   std::deque<chain::Header> queue;
-  std::set<Hash, HashLess> queued;
+  std::map<Hash, chain::Header, HashLess> queued;  // the headers of `queue` by hash
   std::map<Hash, uint64_t, HashLess> in_flight;  // hash -> peer id
   std::map<Hash, chain::Block, HashLess> arrived;
   uint64_t sync_peer = 0;
+  HeaderCheck header_check;
 
   mutable std::mutex snapshot_mu;
   std::string snapshot = "[]";
@@ -432,8 +447,15 @@ struct P2pNode::Impl : std::enable_shared_from_this<P2pNode::Impl> {
     SendMsg(p, MsgType::kGetHeaders, req);
   }
 
+  // A header request is outstanding and not late.
+  bool HeaderSyncBusy() {
+    auto it = peers.find(sync_peer);
+    return it != peers.end() && it->second->headers_requested_ms &&
+           NowMs() - it->second->headers_requested_ms <= options.stall_ms;
+  }
+
   void MaybeSync(const std::shared_ptr<Peer>& p) {
-    if (sync_peer != 0 || !queue.empty()) return;
+    if (HeaderSyncBusy() || !queue.empty() || p->headers_requested_ms) return;
     if (!(chain.Head().weight < p->best_weight)) return;
     RequestHeaders(p, Locator());
   }
@@ -468,25 +490,42 @@ struct P2pNode::Impl : std::enable_shared_from_this<P2pNode::Impl> {
     if (p->headers_requested_ms == 0) return Misbehave(p, 20, "headers nobody asked for");
     p->headers_requested_ms = 0;
     if (sync_peer == p->id) sync_peer = 0;
-    if (in.headers.empty()) return;
-    // The first header's parent must be known (stored, or the last queued header).
+    if (in.headers.empty()) {
+      // Nothing after our locator: whatever its hello claimed, it has nothing heavier for us.
+      p->best_weight = std::min(p->best_weight, chain.Head().weight);
+      return;
+    }
+    // The first header's parent must be known (stored, or a queued header).
     Hash prev = in.headers.front().prev_hash;
     chain::Header parent;
-    bool known_parent = chain.GetHeader(prev, &parent).ok() || queued.count(prev);
-    if (!known_parent) return Misbehave(p, 20, "headers that do not connect to our chain");
-    for (size_t i = 0; i < in.headers.size(); ++i) {
-      const chain::Header& h = in.headers[i];
-      if (i > 0 && h.prev_hash != in.headers[i - 1].BlockHash()) return Misbehave(p, 50, "headers out of order");
-    }
-    p->best_height = std::max(p->best_height, in.headers.back().height);
+    if (auto q = queued.find(prev); q != queued.end()) parent = q->second;
+    else if (!chain.GetHeader(prev, &parent).ok()) return Misbehave(p, 20, "headers that do not connect to our chain");
+    for (size_t i = 1; i < in.headers.size(); ++i)
+      if (in.headers[i].prev_hash != in.headers[i - 1].BlockHash()) return Misbehave(p, 50, "headers out of order");
+    // Each new header's seal is checked (consensus service) before its block is asked for.
+    bool complete = true;
     for (const auto& h : in.headers) {
       Hash hash = h.BlockHash();
       chain::Header stored;
-      if (queued.count(hash) || chain.GetHeader(hash, &stored).ok()) continue;
+      if (queued.count(hash) || chain.GetHeader(hash, &stored).ok()) {
+        parent = h;
+        continue;
+      }
+      if (h.height != parent.height + 1) return Misbehave(p, 50, "a header at the wrong height");
+      if (Status s = header_check.CheckSeal(h, parent); !s.ok()) {
+        if (s.is(BCIIN_ERR_REJECTED))
+          return Misbehave(p, options.ban_score,
+                           fmt::format("bad seal on header #{} {}: {}", h.height, chain::BlockId(hash), s.message()));
+        Log(BCIIN_LOG_WARN, fmt::format("sync: cannot check the seal of header #{}: {}", h.height, s.message()));
+        complete = false;
+        break;
+      }
       queue.push_back(h);
-      queued.insert(hash);
+      queued.emplace(hash, h);
+      parent = h;
     }
-    if (in.headers.size() == kMaxHeadersPerMessage) RequestHeaders(p, {{in.headers.back().BlockHash()}});
+    p->best_height = std::max(p->best_height, in.headers.back().height);
+    if (complete && in.headers.size() == kMaxHeadersPerMessage) RequestHeaders(p, {{in.headers.back().BlockHash()}});
     ScheduleDownloads();
   }
 
@@ -504,24 +543,31 @@ struct P2pNode::Impl : std::enable_shared_from_this<P2pNode::Impl> {
   void OnBlocks(const std::shared_ptr<Peer>& p, const Message& m) {
     Blocks in;
     if (!Decode(p, m, &in)) return;
+    if (p->block_requests.empty()) return Misbehave(p, 20, "blocks nobody asked for");
+    // Requests are answered in order: this answers the oldest one.
+    Peer::BlockRequest req = std::move(p->block_requests.front());
+    p->block_requests.pop_front();
+    p->stalled = false;
+    std::set<Hash, HashLess> asked(req.hashes.begin(), req.hashes.end());
     for (auto& b : in.blocks) {
       Hash hash = b.header.BlockHash();
-      if (!p->blocks_requested.count(hash)) return Misbehave(p, 20, "a block nobody asked for");
-      p->blocks_requested.erase(hash);
-      in_flight.erase(hash);
+      if (!asked.erase(hash)) return Misbehave(p, 20, "a block nobody asked for");
       p->Know(hash);
-      arrived[hash] = std::move(b);
+      if (auto it = in_flight.find(hash); it != in_flight.end() && it->second == p->id) in_flight.erase(it);
+      if (queued.count(hash)) arrived[hash] = std::move(b);  // (not when another peer's copy came first)
     }
     // What it did not send, it does not have: ask someone else.
-    for (const Hash& h : p->blocks_requested) in_flight.erase(h);
-    p->blocks_requested.clear();
-    p->blocks_requested_ms = 0;
+    for (const Hash& h : asked)
+      if (auto it = in_flight.find(h); it != in_flight.end() && it->second == p->id) in_flight.erase(it);
+    // Ask for the next blocks before importing these, so that the peers work while we import.
+    ScheduleDownloads();
     ImportArrived();
     ScheduleDownloads();
   }
 
   // Imports queued blocks in chain order as long as the next one has arrived.
   void ImportArrived() {
+    bool reorganised = false;
     while (!queue.empty()) {
       Hash hash = queue.front().BlockHash();
       auto it = arrived.find(hash);
@@ -543,46 +589,86 @@ struct P2pNode::Impl : std::enable_shared_from_this<P2pNode::Impl> {
         arrived.clear();
         return;
       }
+      reorganised |= r.reorg_depth > 0;
       queued.erase(hash);
       queue.pop_front();
     }
+    if (reorganised) AnnounceMempool();
     // Caught up with what we were told; ask the heaviest peer whether there is more.
     std::shared_ptr<Peer> best;
     for (auto& [id, peer] : peers)
       if (peer->state == PeerState::kActive && (!best || best->best_weight < peer->best_weight)) best = peer;
-    if (best && sync_peer == 0 && best->best_height > chain.Head().height) RequestHeaders(best, Locator());
+    if (best && !HeaderSyncBusy() && !best->headers_requested_ms && best->best_height > chain.Head().height)
+      RequestHeaders(best, Locator());
   }
 
+  // Asks idle request slots of active peers for the blocks of queued headers that are neither
+  // in flight nor arrived: batches of `blocks_per_request`, round-robin over the peers that
+  // have the height, at most `requests_per_peer` requests outstanding per peer.
   void ScheduleDownloads() {
     if (queue.empty()) return;
-    std::vector<std::shared_ptr<Peer>> ready;
+    struct Slot {
+      std::shared_ptr<Peer> peer;
+      size_t free;
+      GetBlocks batch;
+    };
+    std::vector<Slot> slots;
     for (auto& [id, peer] : peers)
-      if (peer->state == PeerState::kActive && peer->blocks_requested.empty()) ready.push_back(peer);
-    size_t next = 0;
-    size_t window = 0;
-    std::map<uint64_t, GetBlocks> requests;
+      if (peer->state == PeerState::kActive && !peer->stalled && peer->block_requests.size() < options.requests_per_peer)
+        slots.push_back({peer, options.requests_per_peer - peer->block_requests.size(), {}});
+    if (slots.empty()) return;
+    size_t window = 0, next = 0;
+    auto flush = [&](Slot& slot) {
+      if (slot.batch.hashes.empty()) return;
+      Peer::BlockRequest req{NowMs(), {}};
+      for (const auto& item : slot.batch.hashes) req.hashes.push_back(item.hash);
+      slot.peer->block_requests.push_back(std::move(req));
+      SendMsg(slot.peer, MsgType::kGetBlocks, slot.batch);
+      slot.batch.hashes.clear();
+      --slot.free;
+    };
     for (const auto& h : queue) {
-      if (++window > 2048) break;
+      if (++window > 1024) break;
       Hash hash = h.BlockHash();
       if (in_flight.count(hash) || arrived.count(hash)) continue;
-      // The next idle peer that has this height, round-robin.
-      for (size_t tries = 0; tries < ready.size(); ++tries) {
-        auto& peer = ready[(next + tries) % ready.size()];
-        auto& req = requests[peer->id];
-        if (peer->best_height < h.height || req.hashes.size() >= options.blocks_per_request) continue;
-        req.hashes.push_back({hash});
-        in_flight[hash] = peer->id;
-        peer->blocks_requested.insert(hash);
-        if (req.hashes.size() >= options.blocks_per_request) next = (next + tries + 1) % ready.size();
-        break;
+      bool placed = false;
+      for (size_t tries = 0; tries < slots.size() && !placed; ++tries) {
+        Slot& slot = slots[(next + tries) % slots.size()];
+        if (slot.free == 0 || slot.peer->best_height < h.height || slot.peer->state != PeerState::kActive) continue;
+        slot.batch.hashes.push_back({hash});
+        in_flight[hash] = slot.peer->id;
+        placed = true;
+        next = (next + tries) % slots.size();
+        if (slot.batch.hashes.size() >= options.blocks_per_request) {
+          flush(slot);
+          next = (next + 1) % slots.size();
+        }
       }
     }
-    for (auto& [id, req] : requests) {
-      if (req.hashes.empty()) continue;
-      auto p = peers[id];
-      p->blocks_requested_ms = NowMs();
-      SendMsg(p, MsgType::kGetBlocks, req);
+    for (auto& slot : slots) flush(slot);
+  }
+
+  // After a reorganisation the transactions of the abandoned blocks are back in our mempool;
+  // offer the pending ones to every peer that has not seen them, so they land on the new branch.
+  void AnnounceMempool() {
+    std::vector<chain::SignedTx> txs;
+    if (!chain.MempoolTxs(512, &txs).ok() || txs.empty()) return;
+    for (auto& [id, p] : peers) {
+      if (p->state != PeerState::kActive) continue;
+      NewTxs msg;
+      for (const auto& stx : txs) {
+        Hash h = chain::TxHash(stx);
+        if (p->known.count(h)) continue;
+        p->Know(h);
+        msg.txs.push_back(stx);
+        if (msg.txs.size() == kMaxTxsPerMessage) {
+          SendMsg(p, MsgType::kNewTxs, msg);
+          msg.txs.clear();
+        }
+      }
+      if (!msg.txs.empty()) SendMsg(p, MsgType::kNewTxs, msg);
     }
+    Log(BCIIN_LOG_DEBUG, fmt::format("offered {} pending transactions to peers after a reorganisation", txs.size()));
   }
 
   void OnNewBlock(const std::shared_ptr<Peer>& p, const Message& m) {
@@ -593,12 +679,14 @@ struct P2pNode::Impl : std::enable_shared_from_this<P2pNode::Impl> {
     p->best_height = std::max(p->best_height, in.block.header.height);
     if (queued.count(hash)) return;  // the download will bring it
     bciin_chain_import_result r{};
+    r.size = sizeof(r);
     Status s = chain.ImportBlock(chain::Encode(in.block), &r);
+    if (s.ok() && r.reorg_depth > 0) AnnounceMempool();
     if (s.ok() || s.is(BCIIN_ERR_ALREADY_EXISTS)) return;
     if (s.is(BCIIN_ERR_NOT_FOUND)) {
       // We miss its parent: sync from this peer.
       p->best_weight = chain::Amount::Max();
-      if (sync_peer == 0 && queue.empty()) RequestHeaders(p, Locator());
+      if (!HeaderSyncBusy() && queue.empty()) RequestHeaders(p, Locator());
       return;
     }
     Misbehave(p, s.is(BCIIN_ERR_REJECTED) ? 50 : options.ban_score, "invalid block: " + s.message());
@@ -629,8 +717,9 @@ struct P2pNode::Impl : std::enable_shared_from_this<P2pNode::Impl> {
         Disconnect(p, "no hello in time");
         continue;
       }
+      const uint64_t oldest_block_request = p->block_requests.empty() ? 0 : p->block_requests.front().sent_ms;
       if ((p->headers_requested_ms && now - p->headers_requested_ms > options.request_timeout_ms) ||
-          (p->blocks_requested_ms && now - p->blocks_requested_ms > options.request_timeout_ms) ||
+          (oldest_block_request && now - oldest_block_request > options.request_timeout_ms) ||
           (p->ping_sent_ms && now - p->ping_sent_ms > options.request_timeout_ms)) {
         p->score += 20;
         Disconnect(p, "did not answer in time");
@@ -651,11 +740,38 @@ struct P2pNode::Impl : std::enable_shared_from_this<P2pNode::Impl> {
       ++outbound;
       Dial(address);
     }
+    ReleaseStalled(now);
+    // No header request under way (or a late one): sync from the heaviest peer that has more.
+    if (!HeaderSyncBusy() && queue.empty()) {
+      std::shared_ptr<Peer> best;
+      for (auto& [id, p] : peers)
+        if (p->state == PeerState::kActive && !p->headers_requested_ms && (!best || best->best_weight < p->best_weight))
+          best = p;
+      if (best) MaybeSync(best);
+    }
     if (!queue.empty()) ScheduleDownloads();
     timer.expires_after(std::chrono::milliseconds(250));
     timer.async_wait([self = shared_from_this()](boost::system::error_code ec) {
       if (!ec) self->Tick();
     });
+  }
+
+  // A peer whose oldest get-blocks is late (`stall_ms`) gets no new requests until it answers,
+  // and what it was asked for is asked of others, so a slow peer does not hold the sync back.
+  void ReleaseStalled(uint64_t now) {
+    for (auto& [id, p] : peers) {
+      if (p->stalled || p->block_requests.empty() || now - p->block_requests.front().sent_ms <= options.stall_ms)
+        continue;
+      p->stalled = true;
+      size_t released = 0;
+      for (const auto& req : p->block_requests)
+        for (const Hash& h : req.hashes)
+          if (auto it = in_flight.find(h); it != in_flight.end() && it->second == id) {
+            in_flight.erase(it);
+            ++released;
+          }
+      Log(BCIIN_LOG_INFO, fmt::format("peer {} is slow to send blocks: {} asked of other peers", p->remote, released));
+    }
   }
 
   void UpdateSnapshot() {
@@ -768,6 +884,7 @@ Status P2pNode::Connect(const std::string& address) {
     k.configured = true;
     k.next_dial_ms = 0;
     k.backoff_ms = 0;
+    if (!k.connected && !k.self && !impl->Banned(address)) impl->Dial(address);  // now, not at the next tick
   });
   return Status();
 }

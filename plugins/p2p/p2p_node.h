@@ -10,6 +10,7 @@
 #include "messages.h"
 
 #include <bciin/sdk/chain_service.hpp>
+#include <bciin/sdk/consensus.hpp>
 
 #include <functional>
 #include <memory>
@@ -34,6 +35,9 @@ struct P2pOptions {
   uint64_t backoff_min_ms = 500;
   uint64_t backoff_max_ms = 30000;
   size_t blocks_per_request = 32;
+  size_t requests_per_peer = 4;   // get-blocks outstanding per peer (pipelined)
+  uint64_t stall_ms = 2000;       // a request unanswered this long: its part is asked of others
+  sdk::ConsensusClient consensus;  // seals of synced headers are checked before their bodies
   bool peer_exchange = true;
   std::function<void(int level, const std::string&)> log;
 };

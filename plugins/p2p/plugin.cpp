@@ -27,6 +27,11 @@ class P2pPlugin : public bciin::sdk::Plugin {
     o.ban_seconds = host.GetUint("ban-seconds", 600);
     o.request_timeout_ms = host.GetUint("request-timeout-ms", 10000);
     o.peer_exchange = host.GetBool("peer-exchange", true);
+    o.stall_ms = host.GetUint("stall-ms", 2000);
+    o.requests_per_peer = std::max<uint64_t>(1, host.GetUint("requests-per-peer", 4));
+    // Seals of synced headers are checked before their blocks are downloaded.
+    bciin::sdk::ThrowIfError(bciin::sdk::ConsensusClient::From(
+        host.FindService(BCIIN_CONSENSUS_SERVICE_ID, BCIIN_CONSENSUS_SERVICE_VERSION), &o.consensus));
     o.log = [host](int level, const std::string& m) { host.Log(static_cast<bciin_log_level>(level), m); };
     node_ = std::make_unique<bciin::p2p::P2pNode>(chain, std::move(o));
 
