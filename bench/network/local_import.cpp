@@ -6,7 +6,16 @@
 
 #include <chrono>
 
+#include <sys/resource.h>
+
 namespace bciin::bench {
+
+double ProcessCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
 
 Status ImportLocally(const std::filesystem::path& db_dir, const std::string& genesis_file,
                      const chain::PublicKey& authority, uint64_t interval_ms, unsigned verify_threads,
@@ -35,12 +44,14 @@ Status ImportLocally(const std::filesystem::path& db_dir, const std::string& gen
 
   *out = ImportFigures{};
   auto start = std::chrono::steady_clock::now();
+  const double cpu_start = ProcessCpuSeconds();
   for (const auto& bytes : blocks) {
     chain::ImportResult r;
     if (Status s = engine->ImportBlock(bytes, &r); !s.ok()) return s.WithContext("local import");
     ++out->blocks;
   }
   out->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  out->cpu_seconds = ProcessCpuSeconds() - cpu_start;
   for (const auto& bytes : blocks) {
     chain::Block b;
     if (chain::DecodeCanonical(bytes, &b, "block").ok()) out->txs += b.txs.size();

@@ -13,9 +13,13 @@ namespace bciin::bench {
 
 struct ImportFigures {
   double seconds = 0;
+  double cpu_seconds = 0;  // user + system time of this process during the imports
   size_t blocks = 0;
   size_t txs = 0;
 };
+
+// User + system CPU time of this process so far.
+double ProcessCpuSeconds();
 
 // Imports `blocks` (canonical encodings, parents first) into a fresh leveldb store under
 // `db_dir` with the genesis file `genesis` and dev consensus `authority` / `interval_ms`, timing
