@@ -2,12 +2,14 @@
 # Sets up and runs a BCIIN devnet on this machine: installs the Debian packages, builds a release,
 # starts three simulated machines on pseudo-terminals (a Marlin 3D printer, a GRBL CNC mill and a
 # Modbus RTU sensor board), and runs bciin-node with the default plugins (chain, storage-leveldb,
-# consensus-dev) producing blocks, the network and HTTP API plugins when built, the sensor rules,
+# consensus-dev) producing blocks, the network and HTTP API plugins, the sensor rules,
 # and the three devices attached through their drivers. Ctrl-C stops the node and the simulators.
 #
 #   scripts/run-devnet.sh            keep the chain of the last run (devnet/ under the repo)
 #   scripts/run-devnet.sh --fresh    start a new chain
 #   scripts/run-devnet.sh --cuckoo   mine with Cuckoo Cycle proof of work (16 edge bits)
+#   scripts/run-devnet.sh --nodes N  also run N-1 follower nodes on loopback that sync from the first
+#                                    over p2p (APIs on the following ports, data in devnet/nodeI)
 # Environment: BCIIN_DEVNET_DIR (default <repo>/devnet), BCIIN_DEVNET_BUILD_DIR (default
 # <repo>/build-release), BCIIN_DEVNET_API_PORT (default 8550), BCIIN_DEVNET_SECONDS (stop after N
 # seconds; default: run until Ctrl-C).
@@ -15,12 +17,18 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 fresh=no
 consensus=consensus-dev
-for arg in "$@"; do
-  case "$arg" in
+nodes=1
+while [ $# -gt 0 ]; do
+  case "$1" in
     --fresh) fresh=yes ;;
     --cuckoo) consensus=consensus-cuckoo ;;
-    *) echo "run-devnet: unknown argument '$arg' (known: --fresh, --cuckoo)" >&2; exit 2 ;;
+    --nodes)
+      nodes=${2:-}
+      shift
+      case "$nodes" in ''|*[!0-9]*|0) echo "run-devnet: --nodes needs a number of nodes, 1 or more" >&2; exit 2 ;; esac ;;
+    *) echo "run-devnet: unknown argument '$1' (known: --fresh, --cuckoo, --nodes N)" >&2; exit 2 ;;
   esac
+  shift
 done
 
 "$top/scripts/install-deps.sh"
@@ -55,9 +63,8 @@ for pty in printer1 cnc1 sensor1; do
   [ -e "$devnet/$pty.pty" ] || { cat "$devnet/$pty.sim.log"; echo "run-devnet: simulator $pty did not start"; exit 1; }
 done
 
-optional=""
-for p in p2p api-http; do [ -f "$plugins/$p.json" ] && optional+="plugin = $p"$'\n'; done
 api_port=${BCIIN_DEVNET_API_PORT:-8550}
+p2p_port=${BCIIN_DEVNET_P2P_PORT:-7000}
 consensus_section="[consensus-dev]
 interval-ms = 2000"
 if [ "$consensus" = consensus-cuckoo ]; then
@@ -66,8 +73,7 @@ edge-bits = 16
 solver = lean
 block-time-ms = 5000"
 fi
-api_section=""
-[ -f "$plugins/api-http.json" ] && api_section="[api-http]
+api_section="[api-http]
 address = 127.0.0.1
 port = $api_port"
 
@@ -77,7 +83,9 @@ plugin = chain
 plugin = storage-leveldb
 plugin = $consensus
 plugin = sensor-rules
-${optional}plugin-dir = $plugins
+plugin = p2p
+plugin = api-http
+plugin-dir = $plugins
 data-dir = $devnet/data
 
 [chain]
@@ -86,6 +94,9 @@ produce = true
 $consensus_section
 
 $api_section
+
+[p2p]
+port = $p2p_port
 
 [sensor-rules]
 rule = hot-board: sensor1.temperature > 30 for 3 hysteresis 1
@@ -116,13 +127,63 @@ run-devnet: in another terminal, for example:
   $bin/bciin-cli keys import alice $devnet/data/devnet/account-0.key
   $bin/bciin-cli send --from alice --to ak_... --amount 1000 --token-file $devnet/data/api-token
   $bin/bciin-cli verify alice
+  $bin/bciin-cli device list
+  $bin/bciin-cli device submit printer1 FILE.gcode --copies 2 --watch --token-file $devnet/data/api-token
   tail -f $devnet/printer1.sim.log $devnet/cnc1.sim.log     # the simulated machines
 run-devnet: starting bciin-node (Ctrl-C to stop)
 TXT
-if [ -n "${BCIIN_DEVNET_SECONDS:-}" ]; then
+
+# Followers: same genesis, the first node's authority (or the same proof of work), no producing,
+# dialling the first node over p2p. They need the genesis and key the first node writes at start.
+start_followers() {
+  [ "$nodes" -gt 1 ] || return 0
+  for _ in $(seq 1 200); do [ -e "$devnet/data/genesis.json" ] && break; sleep 0.05; done
+  local consensus_follow="$consensus_section"
+  if [ "$consensus" = consensus-dev ]; then
+    for _ in $(seq 1 200); do [ -e "$devnet/data/consensus-dev.key" ] && break; sleep 0.05; done
+    consensus_follow="[consensus-dev]
+authority = $("$bin/bciin-cli" keys address "$devnet/data/consensus-dev.key")"
+  fi
+  for i in $(seq 1 $((nodes - 1))); do
+    mkdir -p "$devnet/node$i"
+    cat > "$devnet/node$i/node.ini" <<INI
+# Written by scripts/run-devnet.sh. Follower $i: syncs from the first node, produces nothing.
+plugin = chain
+plugin = storage-leveldb
+plugin = $consensus
+plugin = p2p
+plugin = api-http
+plugin-dir = $plugins
+data-dir = $devnet/node$i/data
+
+[chain]
+genesis = $devnet/data/genesis.json
+produce = false
+
+$consensus_follow
+
+[p2p]
+port = $((p2p_port + i))
+peer = 127.0.0.1:$p2p_port
+
+[api-http]
+address = 127.0.0.1
+port = $((api_port + i))
+INI
+    "$bin/bciin-node" --config "$devnet/node$i/node.ini" > "$devnet/node$i/node.log" 2>&1 & pids+=($!)
+    echo "run-devnet: follower $i: API http://127.0.0.1:$((api_port + i)), log $devnet/node$i/node.log" \
+      "(bciin-cli --node http://127.0.0.1:$((api_port + i)) head)"
+  done
+}
+
+if [ -n "${BCIIN_DEVNET_SECONDS:-}" ] || [ "$nodes" -gt 1 ]; then
   "$bin/bciin-node" --config "$devnet/node.ini" & node=$!
-  sleep "$BCIIN_DEVNET_SECONDS"
-  kill -INT "$node"
+  pids+=("$node")
+  start_followers
+  if [ -n "${BCIIN_DEVNET_SECONDS:-}" ]; then
+    sleep "$BCIIN_DEVNET_SECONDS"
+    kill -INT "$node"
+  fi
   wait "$node"
 else
   "$bin/bciin-node" --config "$devnet/node.ini"
