@@ -8,7 +8,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
 #include <optional>
 
 namespace bciin::api {
@@ -25,17 +24,6 @@ HttpResponse ChainError(const Status& s) {
   if (s.is(BCIIN_ERR_NOT_FOUND)) return Error(404, "not_found", s.message());
   if (s.is(BCIIN_ERR_INVALID_ARGUMENT)) return Error(400, "invalid_argument", s.message());
   return Error(500, "internal", s.ToString());
-}
-
-// `name=true` among the query's parameters.
-bool QueryFlag(const std::string& query, const std::string& name) {
-  const std::string want = name + "=true";
-  for (size_t i = 0; i <= query.size();) {
-    size_t j = std::min(query.find('&', i), query.size());
-    if (query.compare(i, j - i, want) == 0) return true;
-    i = j + 1;
-  }
-  return false;
 }
 
 // A contract address: ct_... or the same key as ak_...
@@ -147,7 +135,7 @@ HttpResponse ContractRoute(const sdk::ChainClient& chain, const HttpRequest& r, 
     chain::PublicKey address{};
     if (!ParseContract(p[2], &address)) return Error(400, "invalid_argument", "not a ct_ or ak_ address: " + p[2]);
     if (p.size() == 3) return Account(chain, address);
-    return Storage(chain, address, p[4], QueryFlag(query, "proof"));
+    return Storage(chain, address, p[4], QueryParam(query, "proof") == "true");
   }
   return Error(404, "unknown_call", "no such call: " + r.method + " " + path);
 }
