@@ -128,7 +128,7 @@ void SyncBench(const Config& c, const testing::Devnet& net, const fs::path& dir,
     Fail("the producer did not include every spend");
   fmt::print("  produced: {} spends submitted through the API and included in {:.1f} s\n", spends.size(), Seconds(t0));
   // The serving node stops producing, so that the chain is fixed while it is synced.
-  server.Kill(SIGTERM);
+  if (int rc = server.Kill(SIGTERM); rc != 0) Fail(fmt::format("the serving node exited with {}:\n{}", rc, server.Output()));
   server.options().produce = false;
   std::string error;
   if (!server.Start(&error)) Fail(error);

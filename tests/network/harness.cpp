@@ -67,10 +67,10 @@ bool Node::Start(std::string* error) {
   return p2p_port_ != 0 && api_port_ != 0;
 }
 
-void Node::Kill(int sig) {
-  if (!process_) return;
+int Node::Kill(int sig) {
+  if (!process_) return -1;
   process_->Signal(sig);
-  process_->Wait(60s);
+  return process_->Wait(60s);
 }
 
 json Node::Get(const std::string& target) const {

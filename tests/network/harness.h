@@ -51,7 +51,8 @@ class Node {
   // Writes the config, starts the process and waits for the API; false (with the output in
   // `error`) when it did not come up.
   bool Start(std::string* error = nullptr);
-  void Kill(int sig);
+  // Sends `sig` and waits; the exit code (128 + signal when killed by it, -1 when it did not exit).
+  int Kill(int sig);
   bool Running() { return process_ && process_->Running(); }
 
   NodeOptions& options() { return options_; }

@@ -1,5 +1,6 @@
 // Several real bciin-node processes on loopback, driven through the API and bciin-cli: sync,
 // gossip, a late node, misbehaving peers, and the API's answers to bad input.
+#include "harness.h"
 #include "http_client.h"
 #include "messages.h"
 #include "process.hpp"
@@ -60,15 +61,6 @@ class NetworkTest : public ::testing::Test {
   uint64_t Height(int i) {
     json j = Get(i, "/v1/status");
     return j.contains("head") ? j["head"].value("height", uint64_t{0}) : 0;
-  }
-  // Waits until `pred` holds, polling; false after `timeout`.
-  bool WaitFor(const std::function<bool()>& pred, std::chrono::seconds timeout) {
-    auto end = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < end) {
-      if (pred()) return true;
-      std::this_thread::sleep_for(200ms);
-    }
-    return pred();
   }
   std::string MainHash(int i, uint64_t height) {
     return Get(i, "/v1/headers/height/" + std::to_string(height)).value("hash", "");

@@ -66,7 +66,7 @@ TEST(NetworkPartition, TwoProducingPairsHealToTheHeavierChainWithIdenticalState)
   EXPECT_EQ(TxState(n3, tx_a), "") << "tx_a crossed the partition";
 
   // Side B stops producing (its producer restarts as a follower); side A gets ahead.
-  n2.Kill(SIGTERM);
+  ASSERT_EQ(n2.Kill(SIGTERM), 0) << n2.Output();  // a clean stop (sanitizers included)
   n2.options().produce = false;
   n2.options().peers = {n3.P2pAddress()};
   ASSERT_TRUE(n2.Start(&error)) << error;
@@ -164,7 +164,7 @@ TEST(NetworkRestart, ANodeKilledInTheMiddleOfASyncResumesAndReachesTheHead) {
   for (uint64_t nonce = 1; nonce <= 40; ++nonce)
     ASSERT_TRUE(n0.Submit(MakeSpend(net.network_id, net.accounts[0], NewAddress(), 10, nonce)).ok());
   ASSERT_TRUE(WaitFor([&] { return n0.Height() >= 160 && n0.Get("/v1/status").value("mempool_size", 1) == 0; }, 120s));
-  n0.Kill(SIGTERM);  // the chain stays fixed from here on
+  ASSERT_EQ(n0.Kill(SIGTERM), 0) << n0.Output();  // the chain stays fixed from here on
   n0.options().produce = false;
   ASSERT_TRUE(n0.Start(&error)) << error;
   const uint64_t head = n0.Height();
