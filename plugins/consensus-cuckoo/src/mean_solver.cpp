@@ -7,7 +7,8 @@
 // of V: V's residue and U in full. Later rounds read and write 6-byte entries, alternating sides: the
 // residue of the side being trimmed, the other endpoint in full. Buckets are lists of fixed-size chunks
 // drawn from one pool; a bucket's chunks return to the pool as soon as it is processed, so round 1's
-// output reuses the memory generation's entries free, and the solve needs about 4.3 bytes per edge.
+// output reuses the memory generation's entries free, and the solve touches about 4.1 bytes per edge
+// (4.3 reserved).
 // Chunks are reused last-freed-first, so the pages touched stay close to what is live.
 // Edge indices are dropped after round 1: once a cycle is found among the survivors, all N edges are
 // regenerated to recover the indices of its node pairs ("solution recovery").
@@ -24,6 +25,7 @@
 #include "cycle_finder.h"
 #include "mean_layout.h"
 #include "multiversion.h"
+#include "pool_memory.h"
 #include "siphash_batch.h"
 #include "trim_policy.h"
 
@@ -32,6 +34,7 @@ namespace {
 
 constexpr size_t kBatch = 256;      // edges hashed together by generation and recovery
 constexpr size_t kHashBatch = 64;   // round-1 survivors whose V is hashed together
+constexpr uint64_t kTailFraction = 64;  // rounds with at most N / this many edges alive use one thread
 constexpr unsigned kWidth = MeanGeometry::kWidth;
 // Chunks are scattered over the pool, which breaks the hardware's stream detection at every chunk;
 // reads prefetch this far ahead (prefetching past a chunk's end is harmless).
@@ -61,7 +64,7 @@ class MeanSolver final : public Solver {
   explicit MeanSolver(const SolverOptions& options)
       : options_(options),
         geo_(options),
-        pool_(new uint8_t[geo_.pool_chunks * geo_.chunk_bytes]),
+        pool_(geo_.pool_chunks * geo_.chunk_bytes),
         fill_(geo_.pool_chunks),
         bitmaps_(new uint64_t[geo_.bitmap_words() * options.threads]) {
     for (auto& gen : lists_) gen.assign(geo_.buckets * options.threads, {});
@@ -102,9 +105,13 @@ class MeanSolver final : public Solver {
           survivors[t] = common ? first_round<kCommonResidue>(keys, t) : first_round<kAnyResidue>(keys, t);
         });
       else
-        run_parallel([&](unsigned t) {
-          survivors[t] = common ? trim_round<kCommonResidue>(t) : trim_round<kAnyResidue>(t);
-        });
+        // The long tail of small rounds runs on one thread: each round ends in a join, and on a loaded
+        // machine waiting there for a descheduled thread costs more than the round's work.
+        run_parallel(
+            [&](unsigned t) {
+              survivors[t] = common ? trim_round<kCommonResidue>(t) : trim_round<kAnyResidue>(t);
+            },
+            alive > (uint64_t{1} << geo_.n) / kTailFraction ? options_.threads : 1);
       cur_ ^= 1;
       uint64_t now_alive = 0;
       for (uint64_t s : survivors) now_alive += s;
@@ -151,9 +158,9 @@ class MeanSolver final : public Solver {
 
  private:
   template <typename Fn>
-  void run_parallel(Fn&& fn) {
+  void run_parallel(Fn&& fn, unsigned threads = 0) {
     std::vector<std::thread> pool;
-    for (unsigned t = 1; t < options_.threads; ++t) pool.emplace_back(fn, t);
+    for (unsigned t = 1; t < (threads ? threads : options_.threads); ++t) pool.emplace_back(fn, t);
     fn(0u);
     for (auto& th : pool) th.join();
   }
@@ -173,23 +180,20 @@ class MeanSolver final : public Solver {
       for (auto& l : gen) l.clear();
   }
 
-  // A writer's open chunk for one destination bucket: entries go straight to `ptr` until `left` is 0.
+  // A writer's open chunk for one destination bucket: entries go straight to `ptr` until it reaches `end`.
   struct Open {
     uint8_t* ptr = nullptr;
-    uint32_t left = 0;
+    uint8_t* end = nullptr;
     uint32_t chunk = 0;
   };
 
-  // Records how full an open chunk is.
-  void close_chunk(Open& o, uint32_t capacity) {
-    if (o.ptr) fill_[o.chunk] = capacity - o.left;
+  // Records how many entries of `width` bytes an open chunk holds.
+  void close_chunk(Open& o, unsigned width) {
+    if (o.ptr) fill_[o.chunk] = static_cast<uint32_t>((o.ptr - chunk_data(o.chunk)) / width);
   }
 
-  // Closes `open` and takes a fresh chunk for (bucket, thread) in the generation being written; false if
-  // the pool is dry (cannot happen with the pool size of MeanGeometry; counted in dropped_edges, never
-  // silent).
   // Kept out of line: the hot loops that call it on a full chunk keep their registers.
-  __attribute__((noinline)) bool open_chunk(unsigned t, uint64_t bucket, Open& open, uint32_t capacity) {
+  __attribute__((noinline)) bool open_chunk(unsigned t, uint64_t bucket, Open& open, unsigned width) {
     uint32_t c;
     {
       std::lock_guard lock(pool_mutex_);
@@ -198,26 +202,25 @@ class MeanSolver final : public Solver {
       free_.pop_back();
       high_water_ = std::max<uint64_t>(high_water_, uint64_t{c} + 1);
     }
-    close_chunk(open, capacity);
+    close_chunk(open, width);
     lists_[cur_ ^ 1][bucket * options_.threads + t].push_back(c);
-    open = {chunk_data(c), capacity, c};
+    open = {chunk_data(c), chunk_data(c) + uint64_t{geo_.capacity(width)} * width, c};
     return true;
   }
 
   // Appends a 6-byte entry (stored as 8 bytes; the next entry or the chunk's guard takes the excess).
-  inline void append(unsigned t, std::vector<Open>& opens, uint64_t bucket, uint64_t entry, uint32_t capacity) {
+  inline void append(unsigned t, std::vector<Open>& opens, uint64_t bucket, uint64_t entry) {
     Open& o = opens[bucket];
-    if (o.left == 0 && !open_chunk(t, bucket, o, capacity)) {
+    if (o.ptr == o.end && !open_chunk(t, bucket, o, kWidth)) {
       dropped_.fetch_add(1, std::memory_order_relaxed);
       return;
     }
     std::memcpy(o.ptr, &entry, sizeof entry);
     o.ptr += kWidth;
-    --o.left;
   }
 
-  void close_chunks(std::vector<Open>& opens, uint32_t capacity) {
-    for (Open& o : opens) close_chunk(o, capacity);
+  void close_chunks(std::vector<Open>& opens) {
+    for (Open& o : opens) close_chunk(o, kWidth);
     opens.assign(opens.size(), Open{});
   }
 
@@ -239,17 +242,15 @@ class MeanSolver final : public Solver {
       const uint64_t u = us[i], edge = first + i;
       GenStream& g = streams[u >> rbits];
       const bool marker = writer.needs_marker(g.prev, edge);
-      if (g.open.left < 1u + marker) break;
+      if (g.open.end - g.open.ptr < 4 * (1 + marker)) break;
       if (marker) {  // rare
         const uint32_t m = writer.marker(g.prev, edge);
         std::memcpy(g.open.ptr, &m, sizeof m);
         g.open.ptr += sizeof m;
-        --g.open.left;
       }
       const uint32_t x = writer.entry(edge, u & rmask);
       std::memcpy(g.open.ptr, &x, sizeof x);
       g.open.ptr += sizeof x;
-      --g.open.left;
       g.prev = edge;
     }
     return i;
@@ -263,7 +264,6 @@ class MeanSolver final : public Solver {
     const uint64_t block = std::max<uint64_t>(edges >> 8, kBatch);
     const uint64_t mask = edge_mask_for(geo_.n);
     const unsigned rbits = kRes ? kRes : geo_.res_bits;
-    const uint32_t cap = geo_.capacity(4);
     uint64_t us[kBatch];
     std::vector<GenStream> streams(geo_.buckets);
     for (;;) {
@@ -276,14 +276,14 @@ class MeanSolver final : public Solver {
         for (size_t i = 0; (i = file_edges<kRes>(us, i, n, e, streams.data(), rbits)) < n;) {
           // Edge e + i needs a fresh chunk (its marker and entry stay together in one chunk).
           const uint64_t b = us[i] >> rbits;
-          if (!open_chunk(t, b, streams[b].open, cap)) {
+          if (!open_chunk(t, b, streams[b].open, 4)) {
             dropped_.fetch_add(1, std::memory_order_relaxed);
             ++i;
           }
         }
       }
     }
-    for (GenStream& g : streams) close_chunk(g.open, cap);
+    for (GenStream& g : streams) close_chunk(g.open, 4);
   }
 
   // Calls fn(edge, residue) for every entry of writer w's generation stream of bucket b.
@@ -320,7 +320,6 @@ class MeanSolver final : public Solver {
     uint64_t* bits = bitmaps_.get() + geo_.bitmap_words() * t;
     const uint64_t words = geo_.bitmap_words();
     const uint64_t mask = edge_mask_for(geo_.n), rmask = edge_mask_for(rbits);
-    const uint32_t cap = geo_.capacity(kWidth);
     uint64_t survivors = 0;
     std::vector<Open> opens(geo_.buckets);
     uint64_t batch_edges[kHashBatch], batch_u[kHashBatch], vs[kHashBatch];
@@ -328,7 +327,7 @@ class MeanSolver final : public Solver {
     auto flush = [&] {
       sipnodes(keys, batch_edges, batched, 1, mask, vs);
       for (size_t i = 0; i < batched; ++i)
-        append(t, opens, vs[i] >> rbits, (batch_u[i] << rbits) | (vs[i] & rmask), cap);
+        append(t, opens, vs[i] >> rbits, (batch_u[i] << rbits) | (vs[i] & rmask));
       survivors += batched;
       batched = 0;
     };
@@ -361,7 +360,7 @@ class MeanSolver final : public Solver {
       release_bucket(b);
     }
     flush();
-    close_chunks(opens, cap);
+    close_chunks(opens);
     return survivors;
   }
 
@@ -382,11 +381,10 @@ class MeanSolver final : public Solver {
       const uint32_t alive = (bits[partner >> 6] >> (partner & 63)) & 1;
       const uint64_t other = (x >> rbits) & mask;
       Open& o = opens[other >> rbits];
-      if (o.left == 0) break;
+      if (o.ptr == o.end) break;
       const uint64_t entry = ((high | r) << rbits) | (other & rmask);
       std::memcpy(o.ptr, &entry, sizeof entry);
       o.ptr += kWidth * alive;
-      o.left -= alive;
       count += alive;
     }
     *survivors += count;
@@ -401,7 +399,6 @@ class MeanSolver final : public Solver {
     std::memset(bits, 0, words * sizeof(uint64_t));
     const unsigned rbits = kRes ? kRes : geo_.res_bits, threads = options_.threads;
     const uint64_t mask = edge_mask_for(geo_.n), rmask = edge_mask_for(rbits);
-    const uint32_t cap = geo_.capacity(kWidth);
     uint64_t survivors = 0;
     std::vector<Open> opens(geo_.buckets);
     for (;;) {
@@ -429,7 +426,7 @@ class MeanSolver final : public Solver {
             // The entry at p goes to a full chunk: open another and go on (or count it as dropped).
             const uint64_t x = load_entry(p);
             const uint64_t dest = ((x >> rbits) & mask) >> rbits;
-            if (!open_chunk(t, dest, opens[dest], cap)) {
+            if (!open_chunk(t, dest, opens[dest], kWidth)) {
               const uint64_t partner = (x & rmask) ^ 1;
               dropped_.fetch_add((bits[partner >> 6] >> (partner & 63)) & 1, std::memory_order_relaxed);
               p += kWidth;
@@ -449,7 +446,7 @@ class MeanSolver final : public Solver {
       }
       release_bucket(b);
     }
-    close_chunks(opens, cap);
+    close_chunks(opens);
     return survivors;
   }
 
@@ -528,7 +525,7 @@ class MeanSolver final : public Solver {
 
   SolverOptions options_;
   MeanGeometry geo_;
-  std::unique_ptr<uint8_t[]> pool_;
+  PoolMemory pool_;
   std::vector<uint32_t> fill_;
   std::unique_ptr<uint64_t[]> bitmaps_;
   std::vector<std::vector<uint32_t>> lists_[2];  // [generation][bucket * threads + writer]
