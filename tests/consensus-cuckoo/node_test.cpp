@@ -2,7 +2,8 @@
 // component, as real processes: a devnet mines, its targets follow the block time, and every
 // block it wrote verifies again in an independent engine; a node whose store holds two competing
 // branches (written there by the engine library) keeps, and mines on, the one with more work
-// although the other is longer.
+// although the other is longer; two nodes that mined apart and are then connected over p2p both end
+// on the branch with more work.
 #include "chain/chain.h"
 #include "leveldb_kv.h"
 #include "memory_kv.h"
@@ -51,15 +52,28 @@ cuckoo::ConsensusOptions Options(uint64_t block_time = kBlockTime) {
   return o;
 }
 
-std::string Config(const TempDir& dir, bool produce, const PublicKey& beneficiary, uint64_t block_time = kBlockTime) {
-  return "plugin = chain\nplugin = storage-leveldb\nplugin = consensus-cuckoo\n"
+// A node that also talks p2p: a shared genesis file, a listening port (0: any, logged) and a peer to dial.
+struct Network {
+  std::string genesis;
+  std::string peer;
+};
+
+std::string Config(const TempDir& dir, bool produce, const PublicKey& beneficiary, uint64_t block_time = kBlockTime,
+                   const Network* net = nullptr) {
+  std::string p2p;
+  if (net) {
+    p2p = "genesis = " + net->genesis + "\n[p2p]\nport = 0\npeer-exchange = false\n";
+    if (!net->peer.empty()) p2p += "peer = " + net->peer + "\n";
+  }
+  return "plugin = chain\nplugin = storage-leveldb\nplugin = consensus-cuckoo\n" +
+         std::string(net ? "plugin = p2p\n" : "") +
          "plugin-dir = " + (testing::BuildDir() / "lib" / "bciin" / "plugins").string() + "\n"
          "data-dir = " + (dir / "data").string() + "\n"
          "[consensus-cuckoo]\nedge-bits = 12\nsolver = lean\nblock-time-ms = " + std::to_string(block_time) +
          "\nwindow = 3\ninitial-target = 0x207fffff\nreport-ms = 200\n"
          "[storage-leveldb]\ncache-mb = 4\nwrite-buffer-mb = 1\n"
          "[chain]\nverify-threads = 1\nproduce = " + std::string(produce ? "true" : "false") +
-         "\nbeneficiary = " + chain::AccountId(beneficiary) + "\n";
+         "\nbeneficiary = " + chain::AccountId(beneficiary) + "\n" + p2p;
 }
 
 // An engine over a store (the node's leveldb, or memory) with the network's consensus.
@@ -215,6 +229,76 @@ TEST(CuckooNode, KeepsAndMinesOnTheBranchWithMoreWork) {
   ASSERT_TRUE(after.chain().GetBlock(h7, &seven).ok());
   EXPECT_EQ(h6, b.chain().head_hash());
   EXPECT_EQ(seven.header.prev_hash, b.chain().head_hash());
+}
+
+// Two nodes mine apart from the same genesis, then are connected over p2p (no mining): both end on the
+// branch with more cumulative work, the other node after a reorg.
+TEST(CuckooNode, ConnectedNodesAgreeOnTheBranchWithMoreWork) {
+  TempDir a_dir, b_dir;
+  const PublicKey beneficiary = Key(7).public_key();
+  const std::string genesis_path = (a_dir / "data" / "genesis.json").string();
+  Network net{genesis_path, ""};
+  auto mine = [&](const TempDir& dir, const PublicKey& who, uint64_t height) {
+    testing::WriteFile(dir / "node.ini", Config(dir, true, who, kBlockTime, &dir == &a_dir ? nullptr : &net));
+    Process node(testing::Program("bciin-node"), {"--config", (dir / "node.ini").string()});
+    ASSERT_TRUE(node.WaitForOutput("produced block #" + std::to_string(height) + " ", std::chrono::seconds(120)))
+        << node.Output();
+    node.Signal(SIGTERM);
+    ASSERT_EQ(node.Wait(std::chrono::seconds(30)), 0) << node.Output();
+  };
+  // A writes the devnet genesis that B is given; each mines its own branch, one after the other.
+  ASSERT_NO_FATAL_FAILURE(mine(a_dir, Key(10).public_key(), 5));
+  ASSERT_NO_FATAL_FAILURE(mine(b_dir, Key(11).public_key(), 8));
+  chain::Genesis genesis;
+  ASSERT_TRUE(chain::Genesis::FromFile(genesis_path, &genesis).ok());
+  chain::Amount a_work, b_work;
+  chain::Hash a_tip, b_tip;
+  uint64_t a_height = 0, b_height = 0;
+  {
+    Store a_store(a_dir / "data"), b_store(b_dir / "data");
+    Engine a(genesis, a_store.table->table()), b(genesis, b_store.table->table());
+    a_work = a.Weight();
+    b_work = b.Weight();
+    a_tip = a.chain().head_hash();
+    b_tip = b.chain().head_hash();
+    a_height = a.chain().head().height;
+    b_height = b.chain().head().height;
+    chain::Hash a1, b1;
+    ASSERT_TRUE(a.chain().GetMainHash(1, &a1).ok());
+    ASSERT_TRUE(b.chain().GetMainHash(1, &b1).ok());
+    ASSERT_NE(a1, b1) << "the nodes did not mine apart";
+  }
+  ASSERT_NE(a_work, b_work);
+  const bool a_heavier = b_work < a_work;
+  const chain::Hash heavy_tip = a_heavier ? a_tip : b_tip;
+  const uint64_t heavy_height = a_heavier ? a_height : b_height;
+
+  // Connected: A listens, B dials A; neither mines.
+  Network a_net{genesis_path, ""};
+  testing::WriteFile(a_dir / "node.ini", Config(a_dir, false, beneficiary, kBlockTime, &a_net));
+  Process a_node(testing::Program("bciin-node"), {"--config", (a_dir / "node.ini").string()});
+  ASSERT_TRUE(a_node.WaitForOutput("p2p listening on port ", std::chrono::seconds(30))) << a_node.Output();
+  const std::string a_log = a_node.Output();
+  const size_t at = a_log.find("p2p listening on port ") + std::string("p2p listening on port ").size();
+  const std::string port = a_log.substr(at, a_log.find_first_not_of("0123456789", at) - at);
+  Network b_net{genesis_path, "127.0.0.1:" + port};
+  testing::WriteFile(b_dir / "node.ini", Config(b_dir, false, beneficiary, kBlockTime, &b_net));
+  Process b_node(testing::Program("bciin-node"), {"--config", (b_dir / "node.ini").string()});
+  Process& lighter = a_heavier ? b_node : a_node;
+  const std::string adopted = "imported block #" + std::to_string(heavy_height) + " " + chain::BlockId(heavy_tip);
+  ASSERT_TRUE(lighter.WaitForOutput(adopted, std::chrono::seconds(120)))
+      << "A:\n" << a_node.Output() << "\nB:\n" << b_node.Output();
+  EXPECT_NE(lighter.Output().find("reorg of"), std::string::npos) << lighter.Output();
+  for (Process* p : {&a_node, &b_node}) {
+    p->Signal(SIGTERM);
+    ASSERT_EQ(p->Wait(std::chrono::seconds(30)), 0) << p->Output();
+  }
+  for (const TempDir* dir : {&a_dir, &b_dir}) {
+    Store store(*dir / "data");
+    Engine e(genesis, store.table->table());
+    EXPECT_EQ(e.chain().head_hash(), heavy_tip) << (dir == &a_dir ? "A" : "B");
+    EXPECT_EQ(e.Weight(), a_heavier ? a_work : b_work);
+  }
 }
 
 }  // namespace
