@@ -2,14 +2,18 @@
 // bitmap, sets the bit of every alive edge's endpoint on side s, then kills every alive edge whose
 // endpoint's partner (node ^ 1) has no bit: a node-pair cycle leaves a pair through the other member.
 // Threads own contiguous slices of the alive bitmap; node bits are set with atomic or when threads > 1.
+// Both bitmaps sit on transparent huge pages where the kernel offers them: every node access is random,
+// and with 4 KiB pages most of them would also miss the TLB.
 #include "lean_solver.h"
 
+#include <atomic>
 #include <barrier>
 #include <chrono>
 #include <thread>
 
 #include "bciin/cuckoo/verify.h"
 #include "cycle_finder.h"
+#include "pool_memory.h"
 #include "siphash_batch.h"
 #include "trim_policy.h"
 
@@ -17,6 +21,7 @@ namespace bciin::cuckoo::detail {
 namespace {
 
 constexpr size_t kBatch = 256;
+constexpr uint64_t kTailFraction = 64;  // rounds after at most N / this many edges are alive use one thread
 
 class LeanSolver final : public Solver {
  public:
@@ -24,8 +29,10 @@ class LeanSolver final : public Solver {
       : options_(options),
         edges_(uint64_t{1} << options.edge_bits),
         words_(edges_ / 64),
-        alive_(new uint64_t[words_]),
-        nodes_(new uint64_t[words_]) {}
+        alive_memory_(words_ * sizeof(uint64_t)),
+        nodes_memory_(words_ * sizeof(uint64_t)),
+        alive_(reinterpret_cast<uint64_t*>(alive_memory_.get())),
+        nodes_(reinterpret_cast<uint64_t*>(nodes_memory_.get())) {}
 
   uint64_t memory_bytes() const override { return 2 * words_ * sizeof(uint64_t); }
   const SolverOptions& options() const override { return options_; }
@@ -40,7 +47,9 @@ class LeanSolver final : public Solver {
 
     const unsigned threads = options_.threads;
     std::vector<uint64_t> alive_counts(threads), killed_counts(threads);
-    bool stop = false, cancelled = false;
+    bool cancelled = false;
+    // Atomic: once thread 0 goes on alone (solo_rounds), it updates them while the others still read them.
+    std::atomic<bool> stop{false}, solo{threads == 1};
     unsigned rounds = 0;
     uint64_t alive_total = edges_;
     auto on_round_end = [&]() noexcept {
@@ -51,22 +60,41 @@ class LeanSolver final : public Solver {
       report_progress(rounds, alive);
       cancelled = cancel && cancel->load(std::memory_order_relaxed);
       stop = cancelled || stop_trimming(options_, rounds, alive, killed);
+      if (alive <= edges_ / kTailFraction) solo = true;
     };
     std::barrier sync(static_cast<std::ptrdiff_t>(threads));
     std::barrier round_end(static_cast<std::ptrdiff_t>(threads), on_round_end);
 
+    auto solo_rounds = [&](unsigned round) {
+      std::fill(alive_counts.begin(), alive_counts.end(), 0);
+      std::fill(killed_counts.begin(), killed_counts.end(), 0);
+      for (;; ++round) {
+        const unsigned side = round & 1;
+        std::fill(nodes_, nodes_ + words_, 0);
+        mark(keys, side, 0, words_, false);
+        kill(keys, side, 0, words_, &alive_counts[0], &killed_counts[0]);
+        on_round_end();
+        if (stop) break;
+      }
+    };
     auto work = [&](unsigned id) {
       const uint64_t w0 = words_ * id / threads, w1 = words_ * (id + 1) / threads;
-      std::fill(alive_.get() + w0, alive_.get() + w1, ~uint64_t{0});
+      std::fill(alive_ + w0, alive_ + w1, ~uint64_t{0});
       for (unsigned round = 0;; ++round) {
         const unsigned side = round & 1;
-        std::fill(nodes_.get() + w0, nodes_.get() + w1, 0);
+        std::fill(nodes_ + w0, nodes_ + w1, 0);
         sync.arrive_and_wait();
         mark(keys, side, w0, w1, threads > 1);
         sync.arrive_and_wait();
         kill(keys, side, w0, w1, &alive_counts[id], &killed_counts[id]);
         round_end.arrive_and_wait();
         if (stop) break;
+        if (solo && threads > 1) {
+          // The long tail of small rounds: thread 0 goes on alone over all words, without barriers,
+          // which on a loaded machine cost more than these rounds' work.
+          if (id == 0) solo_rounds(round + 1);
+          break;
+        }
       }
     };
     std::vector<std::thread> pool;
@@ -139,30 +167,33 @@ class LeanSolver final : public Solver {
   }
 
   void mark(const SipKeys& keys, unsigned side, uint64_t w0, uint64_t w1, bool atomic) {
-    uint64_t* bits = nodes_.get();
+    uint64_t* bits = nodes_;
     for_alive_batches(keys, side, w0, w1, [&](const uint64_t*, const uint64_t* nodes, size_t n) {
       for (size_t i = 0; i < n; ++i) __builtin_prefetch(&bits[nodes[i] >> 6], 1);
       for (size_t i = 0; i < n; ++i) {
         uint64_t* word = &bits[nodes[i] >> 6];
         const uint64_t bit = uint64_t{1} << (nodes[i] & 63);
-        if (*word & bit) continue;  // already set: skip the locked instruction
-        if (atomic) __atomic_fetch_or(word, bit, __ATOMIC_RELAXED);
-        else *word |= bit;
+        if (!atomic) {
+          *word |= bit;  // branch-free: whether the bit is set already is a coin flip
+        } else if (!(*word & bit)) {  // already set: skip the locked instruction
+          __atomic_fetch_or(word, bit, __ATOMIC_RELAXED);
+        }
       }
     });
   }
 
   void kill(const SipKeys& keys, unsigned side, uint64_t w0, uint64_t w1, uint64_t* alive_out, uint64_t* killed_out) {
-    const uint64_t* bits = nodes_.get();
+    const uint64_t* bits = nodes_;
     uint64_t killed = 0;
     for_alive_batches(keys, side, w0, w1, [&](const uint64_t* edges, const uint64_t* nodes, size_t n) {
       for (size_t i = 0; i < n; ++i) __builtin_prefetch(&bits[nodes[i] >> 6], 0);
       for (size_t i = 0; i < n; ++i) {
+        // Branch-free (survival is a coin flip in the early rounds); the alive words are this
+        // thread's own, visited in order.
         const uint64_t partner = nodes[i] ^ 1;
-        if (!((bits[partner >> 6] >> (partner & 63)) & 1)) {
-          alive_[edges[i] >> 6] &= ~(uint64_t{1} << (edges[i] & 63));
-          ++killed;
-        }
+        const uint64_t dead = ~(bits[partner >> 6] >> (partner & 63)) & 1;
+        alive_[edges[i] >> 6] &= ~(dead << (edges[i] & 63));
+        killed += dead;
       }
     });
     uint64_t alive = 0;
@@ -174,8 +205,9 @@ class LeanSolver final : public Solver {
   SolverOptions options_;
   uint64_t edges_;
   uint64_t words_;
-  std::unique_ptr<uint64_t[]> alive_;
-  std::unique_ptr<uint64_t[]> nodes_;
+  PoolMemory alive_memory_, nodes_memory_;
+  uint64_t* alive_;
+  uint64_t* nodes_;
 };
 
 }  // namespace
