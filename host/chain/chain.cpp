@@ -1,6 +1,7 @@
 #include "chain.h"
 
 #include "tx_checks.h"
+#include "view_batch.h"
 
 #include <bciin/chain/address.h>
 #include <bciin/chain/hash.h>
@@ -359,6 +360,7 @@ Status Chain::Execute(const BlockMeta& parent_meta, const BlockEnv& env, const s
                       std::vector<bool>* keep, Execution* out) const {
   const bool strict = keep == nullptr;
   StateView view(db_.get(), parent_meta.roots, flat_.get());
+  view.Reserve(2 * txs.size() + 8);  // a sender and a recipient per transaction, the producer
   BCIIN_RETURN_IF_ERROR(executor_->BeginBlock(env, view));
   std::vector<TxOutcome>& outcomes = out->meta.outcomes;
   outcomes.clear();
@@ -661,16 +663,21 @@ Status Chain::ImportLocked(const Block& block, ByteView encoded, const std::vect
   meta.total_weight = *total;
 
   // One atomic write: nodes, block, meta and, when the branch wins, the index and the head.
-  sdk::KvBatch batch;
-  std::array<char, kNodePrefix.size() + sizeof(Hash)> node_key;
-  std::memcpy(node_key.data(), kNodePrefix.data(), kNodePrefix.size());
-  for (auto& [nh, node] : nodes) {
-    std::memcpy(node_key.data() + kNodePrefix.size(), nh.data(), nh.size());
-    batch.Put(std::string_view(node_key.data(), node_key.size()), AsStr(node));
+  // The nodes and the block's encoding go to the kv service as views (no copy into the batch).
+  ViewBatch batch;
+  batch.Reserve(nodes.size() + 8);
+  constexpr size_t kNodeKeySize = kNodePrefix.size() + sizeof(Hash);
+  std::string node_keys(nodes.size() * kNodeKeySize, '\0');
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    char* key = node_keys.data() + i * kNodeKeySize;
+    std::memcpy(key, kNodePrefix.data(), kNodePrefix.size());
+    std::memcpy(key + kNodePrefix.size(), nodes[i].first.data(), sizeof(Hash));
+    batch.PutView(std::string_view(key, kNodeKeySize), AsStr(nodes[i].second));
   }
-  batch.Put(HeaderKey(hash), AsStr(Encode(h)));
-  batch.Put(BlockKey(hash), AsStr(encoded));
-  batch.Put(MetaKey(hash), AsStr(Encode(meta)));
+  batch.Put(HeaderKey(hash), std::string(AsStr(Encode(h))));
+  const std::string block_key = BlockKey(hash);
+  batch.PutView(block_key, AsStr(encoded));
+  batch.Put(MetaKey(hash), std::string(AsStr(Encode(meta))));
   bool wins = meta.total_weight > head_meta_.total_weight;
   std::vector<Hash> new_branch;  // from the fork point up, this block last
   Hash ancestor = head_hash_;
@@ -706,8 +713,10 @@ Status Chain::ImportLocked(const Block& block, ByteView encoded, const std::vect
     for (const Hash& bh2 : new_branch) batch.Put(IndexKey(ht++), std::string(bh2.begin(), bh2.end()));
     batch.Put(kHeadKey, std::string(hash.begin(), hash.end()));
   }
-  BCIIN_RETURN_IF_ERROR(kv_.Write(batch, options_.sync_writes).WithContext("committing block " + BlockId(hash)));
-  for (auto& [nh, node] : nodes) db_->Remember(nh, std::move(node));
+  BCIIN_RETURN_IF_ERROR(batch.Write(kv_, options_.sync_writes).WithContext("committing block " + BlockId(hash)));
+  // Cached as views into one shared copy of the block's nodes (no allocation per node).
+  auto kept = std::make_shared<std::vector<std::pair<Hash, Bytes>>>(std::move(nodes));
+  for (const auto& [nh, node] : *kept) db_->Remember(nh, NodeRef(kept, &node));
   if (wins) flat_->Advance(parent.state_root, h.state_root, std::move(ex.changes));
 
   if (wins) {

@@ -34,11 +34,10 @@ Status StateDb::Get(const Hash& hash, NodeRef* node) {
   return Status();
 }
 
-void StateDb::Remember(const Hash& hash, Bytes node) {
-  auto shared = std::make_shared<const Bytes>(std::move(node));
+void StateDb::Remember(const Hash& hash, NodeRef node) {
   std::lock_guard<std::mutex> lock(mu_);
   if (cache_.size() >= cache_limit_) cache_.clear();
-  cache_.emplace(hash, std::move(shared));
+  cache_.emplace(hash, std::move(node));
 }
 
 const std::string& StateView::DirtyKey(std::string_view subtree, ByteView key) {

@@ -28,11 +28,12 @@ inline constexpr std::string_view kNodePrefix = "cN";
 
 class StateDb : public NodeReader {
  public:
-  StateDb(sdk::KvStore kv, size_t cache_nodes) : kv_(kv), cache_limit_(cache_nodes) {}
+  // The cache's table is sized for `cache_nodes` up front: no rehashing while it fills.
+  StateDb(sdk::KvStore kv, size_t cache_nodes) : kv_(kv), cache_limit_(cache_nodes) { cache_.reserve(cache_nodes); }
 
   Status Get(const Hash& hash, NodeRef* node) override;
   // Remembers nodes just written to the store (hot for the next block).
-  void Remember(const Hash& hash, Bytes node);
+  void Remember(const Hash& hash, NodeRef node);
   static std::string NodeKey(const Hash& hash);
 
  private:
@@ -65,6 +66,9 @@ class StateView {
   Status Get(const std::string& subtree, ByteView key, std::optional<Bytes>* value);
   void Put(const std::string& subtree, ByteView key, Bytes value);
   void Erase(const std::string& subtree, ByteView key);
+
+  // Room for `entries` changed keys (no rehashing while a block of known size runs).
+  void Reserve(size_t entries) { dirty_.reserve(entries); }
 
   size_t Checkpoint() const { return journal_.size(); }
   void Rollback(size_t checkpoint);

@@ -6,27 +6,40 @@
 namespace bciin::storage {
 
 namespace {
-using Map = std::map<std::string, std::string, std::less<>>;
+using Map = MemoryKv::Map;
 
 struct Snapshot {
   std::shared_ptr<const Map> map;
 };
 
+// Walks the map's entries in key order (the map it holds never changes: writes copy it first).
 class MapCursor : public sdk::KvCursor {
  public:
-  explicit MapCursor(std::shared_ptr<const Map> map) : map_(std::move(map)), it_(map_->end()) {}
-  void Seek(std::string_view key) override { it_ = map_->lower_bound(key); }
-  void Next() override {
-    if (it_ != map_->end()) ++it_;
+  explicit MapCursor(std::shared_ptr<const Map> map) : map_(std::move(map)) {
+    sorted_.reserve(map_->size());
+    for (const auto& entry : *map_) sorted_.push_back(&entry);
+    std::sort(sorted_.begin(), sorted_.end(), [](const Entry* a, const Entry* b) { return a->first < b->first; });
+    at_ = sorted_.size();
   }
-  bool Valid() const override { return it_ != map_->end(); }
-  std::string_view key() const override { return it_->first; }
-  std::string_view value() const override { return it_->second; }
+  void Seek(std::string_view key) override {
+    at_ = static_cast<size_t>(
+        std::lower_bound(sorted_.begin(), sorted_.end(), key,
+                         [](const Entry* e, std::string_view k) { return std::string_view(e->first) < k; }) -
+        sorted_.begin());
+  }
+  void Next() override {
+    if (at_ < sorted_.size()) ++at_;
+  }
+  bool Valid() const override { return at_ < sorted_.size(); }
+  std::string_view key() const override { return sorted_[at_]->first; }
+  std::string_view value() const override { return sorted_[at_]->second; }
   Status status() const override { return Status(); }
 
  private:
+  using Entry = Map::value_type;
   std::shared_ptr<const Map> map_;
-  Map::const_iterator it_;
+  std::vector<const Entry*> sorted_;
+  size_t at_ = 0;
 };
 }  // namespace
 
@@ -53,25 +66,16 @@ Status MemoryKv::Write(const bciin_kv_op* ops, size_t count, bool /*sync*/) {
   std::lock_guard<std::mutex> lock(mu_);
   // Copy on write while a snapshot or a cursor still reads the current map.
   if (data_.use_count() > 1) data_ = std::make_shared<Map>(*data_);
-  // In key order (stable: of two operations on one key the later still wins): consecutive
-  // lookups then share most of their path down the tree, which stays in the CPU cache.
-  auto key_of = [&](size_t i) {
-    return std::string_view(reinterpret_cast<const char*>(ops[i].key.data), ops[i].key.size);
-  };
-  std::vector<size_t> order(count);
-  for (size_t i = 0; i < count; ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return key_of(a) < key_of(b); });
-  for (size_t i : order) {
-    const std::string_view key = key_of(i);
-    auto it = data_->lower_bound(key);
-    const bool found = it != data_->end() && it->first == key;
+  for (size_t i = 0; i < count; ++i) {  // in order: of two operations on one key the later wins
+    const std::string_view key(reinterpret_cast<const char*>(ops[i].key.data), ops[i].key.size);
+    auto it = data_->find(key);
     if (ops[i].kind == BCIIN_KV_PUT) {
       std::string_view value(reinterpret_cast<const char*>(ops[i].value.data), ops[i].value.size);
-      if (found)
+      if (it != data_->end())
         it->second.assign(value);
       else
-        data_->emplace_hint(it, key, value);
-    } else if (found) {
+        data_->emplace(key, value);
+    } else if (it != data_->end()) {
       data_->erase(it);
     }
   }
