@@ -261,6 +261,13 @@ void HttpServer::Broadcast(const std::string& event, const std::string& data) {
   BroadcastTo(impl_->options.stream_path, event, data);
 }
 
+bool HttpServer::HasBlockStreams() const {
+  std::lock_guard lock(impl_->streams_mu);
+  for (auto& s : impl_->streams)
+    if (s->stream_path() == impl_->options.stream_path) return true;
+  return false;
+}
+
 void HttpServer::BroadcastTo(const std::string& path, const std::string& event, const std::string& data) {
   std::string chunk = "event: " + event + "\ndata: " + data + "\n\n";
   std::lock_guard lock(impl_->streams_mu);

@@ -55,6 +55,10 @@ class HttpServer {
   uint16_t port() const;
   // Sends `data` as one event to every open stream of `stream_path`.
   void Broadcast(const std::string& event, const std::string& data);
+  // Whether any stream of `stream_path` is open now, so that a caller can skip building an event
+  // nobody would receive (a race with a stream opening just after is harmless: it starts with the
+  // next event).
+  bool HasBlockStreams() const;
   // Sends `data` as one event to every open stream of `path` (the request path, no query).
   void BroadcastTo(const std::string& path, const std::string& event, const std::string& data);
 

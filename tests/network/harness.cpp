@@ -119,12 +119,7 @@ chain::SignedTx MakeSpend(const std::string& network_id, const chain::KeyPair& f
 }
 
 bool WaitFor(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
-  auto end = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < end) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return pred();
+  return WaitUntil(pred, timeout, 100ms);
 }
 
 uint64_t NumberAfter(const std::string& text, const std::string& marker) {

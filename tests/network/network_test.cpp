@@ -12,6 +12,8 @@
 
 #include <memory>
 #include <thread>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 namespace bciin::testing {
@@ -185,6 +187,42 @@ TEST_F(NetworkTest, ApiAnswersBadInputWithJsonErrors) {
   expect(anon, "GET", "/v1/accounts/ak_bad", "", 400, "invalid_argument");
   // Still healthy after all of it.
   EXPECT_EQ(Get(0, "/v1/status").value("network_id", ""), "bciin-devnet");
+}
+
+// The block stream: a client connected to /v1/events/blocks receives one `block` event per new
+// head, with the block's JSON (the node builds it only while such a client is connected).
+TEST_F(NetworkTest, BlockStreamSendsEveryNewHead) {
+  Start(0, true, {});
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect({boost::asio::ip::make_address("127.0.0.1"), ApiPort(0)});
+  timeval limit{30, 0};  // a read that waits longer fails the test instead of hanging it
+  setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+  std::string request = "GET /v1/events/blocks HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n";
+  boost::asio::write(socket, boost::asio::buffer(request));
+  std::string received;
+  std::thread reader([&] {
+    char buf[4096];
+    boost::system::error_code ec;
+    for (size_t n; (n = socket.read_some(boost::asio::buffer(buf), ec)) > 0 && !ec;) {
+      received.append(buf, n);
+      size_t events = 0;
+      for (size_t at = 0; (at = received.find("event: block", at)) != std::string::npos; ++at) ++events;
+      if (events >= 3) break;
+    }
+  });
+  reader.join();  // ends after three blocks, or when the node closes the stream
+  EXPECT_NE(received.find("200 OK"), std::string::npos) << received;
+  EXPECT_NE(received.find("text/event-stream"), std::string::npos) << received;
+  size_t first = received.find("event: block\ndata: ");
+  ASSERT_NE(first, std::string::npos) << received;
+  size_t start = first + std::string("event: block\ndata: ").size();
+  json block = json::parse(received.substr(start, received.find('\n', start) - start), nullptr, false);
+  ASSERT_TRUE(block.is_object()) << received.substr(start, 200);
+  std::string hash = block.value("hash", "");
+  uint64_t height = block.value("height", uint64_t{0});
+  ASSERT_FALSE(hash.empty()) << block.dump();
+  EXPECT_EQ(MainHash(0, height), hash);
 }
 
 }  // namespace
