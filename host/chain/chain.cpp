@@ -4,6 +4,7 @@
 #include "view_batch.h"
 
 #include <bciin/chain/address.h>
+#include <bciin/chain/consensus_view.h>
 #include <bciin/chain/hash.h>
 
 #include <fmt/format.h>
@@ -37,21 +38,6 @@ std::string_view AsStr(ByteView b) { return {reinterpret_cast<const char*>(b.dat
 // Everything but the seal and the txs counts against the block size; leave room for them.
 constexpr size_t kHeaderReserve = 1 + 4 + 8 + 32 + 8 + 32 * 5 + 8 + 4 + kMaxConsensusFields + 4 +
                                   kMaxSeal + 1 + 4;
-
-bciin_consensus_header ToConsensus(const Header& h, const Hash& hash, const Hash& seal_hash) {
-  bciin_consensus_header c{};
-  c.size = sizeof(c);
-  c.version = h.version;
-  c.height = h.height;
-  c.time_ms = h.time_ms;
-  std::memcpy(c.prev_hash, h.prev_hash.data(), 32);
-  std::memcpy(c.hash, hash.data(), 32);
-  std::memcpy(c.seal_hash, seal_hash.data(), 32);
-  std::memcpy(c.beneficiary, h.beneficiary.data(), 32);
-  c.fields = {h.consensus.data(), h.consensus.size()};
-  c.seal = {h.seal.data(), h.seal.size()};
-  return c;
-}
 
 }  // namespace
 
@@ -207,7 +193,7 @@ bool Chain::IsPending(const Hash& tx_hash) const {
 uint64_t Chain::NextBlockTime(uint64_t now_ms) const {
   Header h = head();
   Hash hash = h.BlockHash();
-  bciin_consensus_header c = ToConsensus(h, hash, h.SealHash());
+  bciin_consensus_header c = ConsensusView(h, hash, h.SealHash());
   return consensus_.NextBlockTime(c, now_ms);
 }
 
@@ -428,7 +414,7 @@ sdk::AncestorFn Chain::Ancestors(const Header& tip, Header* scratch) const {
     static thread_local Hash hash, seal_hash;
     hash = scratch->BlockHash();
     seal_hash = scratch->SealHash();
-    *out = ToConsensus(*scratch, hash, seal_hash);
+    *out = ConsensusView(*scratch, hash, seal_hash);
     return Status();
   };
 }
@@ -519,7 +505,7 @@ Status Chain::BuildLocked(const PublicKey& beneficiary, uint64_t time_ms, std::v
   h.beneficiary = beneficiary;
   h.gas_used = gas_used;
   Header scratch;
-  bciin_consensus_header pc = ToConsensus(parent, parent_hash, parent.SealHash());
+  bciin_consensus_header pc = ConsensusView(parent, parent_hash, parent.SealHash());
   std::string fields;
   BCIIN_RETURN_IF_ERROR(consensus_.NextFields(pc, h.time_ms, Ancestors(parent, &scratch), &fields)
                             .WithContext("consensus fields"));
@@ -535,7 +521,7 @@ Status Chain::ProduceBlock(const PublicKey& beneficiary, const std::function<boo
   Execution execution;  // imported below without executing the block a second time
   BCIIN_RETURN_IF_ERROR(BuildFromPool(beneficiary, Now(), &b, &execution));
   Hash seal_hash = b.header.SealHash();
-  bciin_consensus_header c = ToConsensus(b.header, kZeroHash, seal_hash);
+  bciin_consensus_header c = ConsensusView(b.header, kZeroHash, seal_hash);
   std::string seal;
   BCIIN_RETURN_IF_ERROR(consensus_.ProduceSeal(c, cancelled, &seal).WithContext("sealing"));
   if (seal.size() > kMaxSeal) return Status::Internal("seal over the limit");
@@ -635,8 +621,8 @@ Status Chain::ImportLocked(const Block& block, ByteView encoded, const std::vect
   // Consensus: fields and seal.
   Header scratch;
   const Hash parent_hash = h.prev_hash;
-  bciin_consensus_header pc = ToConsensus(parent, parent_hash, parent.SealHash());
-  bciin_consensus_header hc = ToConsensus(h, hash, h.SealHash());
+  bciin_consensus_header pc = ConsensusView(parent, parent_hash, parent.SealHash());
+  bciin_consensus_header hc = ConsensusView(h, hash, h.SealHash());
   BCIIN_RETURN_IF_ERROR(consensus_.CheckSeal(hc, pc, Ancestors(parent, &scratch)).WithContext("consensus"));
   uint64_t weight = 0;
   BCIIN_RETURN_IF_ERROR(consensus_.Weight(hc, &weight).WithContext("consensus weight"));
