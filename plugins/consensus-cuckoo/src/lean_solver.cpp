@@ -6,6 +6,7 @@
 // and with 4 KiB pages most of them would also miss the TLB.
 #include "lean_solver.h"
 
+#include <algorithm>
 #include <atomic>
 #include <barrier>
 #include <chrono>
@@ -21,7 +22,10 @@ namespace bciin::cuckoo::detail {
 namespace {
 
 constexpr size_t kBatch = 256;
-constexpr uint64_t kTailFraction = 64;  // rounds after at most N / this many edges are alive use one thread
+// Rounds after at most max(N / kTailFraction, kTailEdges) edges are alive use one thread: their hashing is
+// then small next to the barriers, while each round still clears and scans N-bit bitmaps.
+constexpr uint64_t kTailFraction = 1024;
+constexpr uint64_t kTailEdges = uint64_t{1} << 16;
 
 class LeanSolver final : public Solver {
  public:
@@ -60,7 +64,7 @@ class LeanSolver final : public Solver {
       report_progress(rounds, alive);
       cancelled = cancel && cancel->load(std::memory_order_relaxed);
       stop = cancelled || stop_trimming(options_, rounds, alive, killed);
-      if (alive <= edges_ / kTailFraction) solo = true;
+      if (alive <= std::max(edges_ / kTailFraction, kTailEdges)) solo = true;
     };
     std::barrier sync(static_cast<std::ptrdiff_t>(threads));
     std::barrier round_end(static_cast<std::ptrdiff_t>(threads), on_round_end);
