@@ -2,6 +2,7 @@
 // directory and asserts the message and the exit code. The host must never crash.
 #include "process.hpp"
 
+#include <bciin/abi.h>
 #include <gtest/gtest.h>
 
 #include <csignal>
@@ -59,6 +60,9 @@ class NodeBadInputTest : public ::testing::Test {
 
 #define EXPECT_OUTPUT(result, text) EXPECT_NE((result).output.find(text), std::string::npos) << (result).output
 
+// The host's ABI version as it prints it ("1.1"), so that a minor bump needs no edit here.
+const std::string kHostAbi = std::to_string(BCIIN_ABI_MAJOR) + "." + std::to_string(BCIIN_ABI_MINOR);
+
 TEST_F(NodeBadInputTest, GoodSetChecksAndRunsAndStopsOnSigterm) {
   Install({"fixture-counter", "fixture-user"});
   auto check = NodeWithConfig("plugin = fixture-user\nplugin = fixture-counter\n[fixture-counter]\nvalue = 42\n");
@@ -106,14 +110,14 @@ TEST_F(NodeBadInputTest, AbiMajorDiffersInManifest) {
   Replace(plugins() / "fixture-counter.json", "\"major\": 1", "\"major\": 2");
   auto r = NodeWithConfig("plugin = fixture-counter\n");
   EXPECT_EQ(r.exit_code, kExitPluginLoad);
-  EXPECT_OUTPUT(r, "was built for ABI 2.0, this host speaks ABI 1.0");
+  EXPECT_OUTPUT(r, "was built for ABI 2." + std::to_string(BCIIN_ABI_MINOR) + ", this host speaks ABI " + kHostAbi);
 }
 
 TEST_F(NodeBadInputTest, AbiMinorNewerThanHost) {
   Install({"fixture-abi-minor"});
   auto r = NodeWithConfig("plugin = fixture-abi-minor\n");
   EXPECT_EQ(r.exit_code, kExitPluginLoad);
-  EXPECT_OUTPUT(r, "needs ABI 1.99, newer than this host's 1.0");
+  EXPECT_OUTPUT(r, "needs ABI 1.99, newer than this host's " + kHostAbi);
 }
 
 TEST_F(NodeBadInputTest, ManifestDisagreesWithDescriptor) {
@@ -288,7 +292,7 @@ TEST_F(NodeBadInputTest, PrintDefaultConfigIsAValidConfig) {
 TEST_F(NodeBadInputTest, VersionAndHelp) {
   auto v = Node({"--version"});
   EXPECT_EQ(v.exit_code, 0);
-  EXPECT_OUTPUT(v, "plugin ABI 1.0");
+  EXPECT_OUTPUT(v, "plugin ABI " + kHostAbi);
   auto h = Node({"--help"});
   EXPECT_EQ(h.exit_code, 0);
   EXPECT_OUTPUT(h, "Exit codes:");
