@@ -97,21 +97,24 @@ inline InputStreams& LocalInput() {
   thread_local InputStreams s;
   return s;
 }
+// The thread's streams when free, else fresh ones kept in *own (nested use); marked busy.
+template <class Streams>
+Streams* BorrowStreams(Streams& local, std::unique_ptr<Streams>* own) {
+  Streams* s = &local;
+  if (local.busy) {
+    *own = std::make_unique<Streams>();
+    s = own->get();
+  }
+  s->busy = true;
+  return s;
+}
 }  // namespace detail
 
 class Encoder {
  public:
   static constexpr bool kDecoding = false;
 
-  Encoder() {
-    detail::OutputStreams& local = detail::LocalOutput();
-    if (local.busy) {
-      own_ = std::make_unique<detail::OutputStreams>();
-      s_ = own_.get();
-    } else {
-      s_ = &local;
-    }
-    s_->busy = true;
+  Encoder() : s_(detail::BorrowStreams(detail::LocalOutput(), &own_)) {
     s_->sink.Retarget(&out_);
   }
   ~Encoder() {
@@ -172,15 +175,7 @@ class Decoder {
  public:
   static constexpr bool kDecoding = true;
 
-  explicit Decoder(ByteView in) {
-    detail::InputStreams& local = detail::LocalInput();
-    if (local.busy) {
-      own_ = std::make_unique<detail::InputStreams>();
-      s_ = own_.get();
-    } else {
-      s_ = &local;
-    }
-    s_->busy = true;
+  explicit Decoder(ByteView in) : s_(detail::BorrowStreams(detail::LocalInput(), &own_)) {
     s_->source.Reset(in);
     s_->stream.clear();
   }
