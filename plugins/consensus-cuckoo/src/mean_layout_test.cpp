@@ -56,13 +56,17 @@ TEST(MeanLayout, GeometryKeepsEntriesInTheirWidths) {
     EXPECT_EQ(g.xbits + g.res_bits, n);
     EXPECT_LE(g.res_bits, MeanGeometry::kMaxResidue) << n;
     EXPECT_LE(2 * n - g.xbits, 8 * MeanGeometry::kWidth) << n;  // residue + other endpoint in 6 bytes
-    EXPECT_EQ(g.res_bits + g.delta_bits, 32u) << n;
-    EXPECT_GE(g.delta_bits + g.res_bits, n) << n;  // a marker's high field holds edge >> D
+    EXPECT_EQ(g.gen_xbits + g.gen_res_bits, n);
+    EXPECT_LE(g.gen_xbits, g.xbits) << n;  // round 1's output buckets refine generation's
+    EXPECT_LE(g.gen_res_bits, MeanGeometry::kMaxGenResidue) << n;
+    EXPECT_EQ(g.gen_res_bits + g.delta_bits, 32u) << n;
+    EXPECT_GE(g.delta_bits + g.gen_res_bits, n) << n;  // a marker's high field holds edge >> D
     EXPECT_GE(g.capacity(MeanGeometry::kWidth), 64u) << n;
   }
-  // 29 edge bits: markers stay rare (gaps average 2^X, D = X + 3).
+  // 29 edge bits: markers stay rare (gaps average 2^GX, D = GX + 3), and round 1's bitmap is 512 KiB.
   const MeanGeometry g29 = geometry(29);
-  EXPECT_EQ(g29.delta_bits, g29.xbits + 3);
+  EXPECT_EQ(g29.delta_bits, g29.gen_xbits + 3);
+  EXPECT_EQ(g29.gen_bitmap_words() * 8, 512u * 1024);
 }
 
 TEST(MeanLayout, StreamRoundTripsDenseAndSparseGaps) {
@@ -79,9 +83,9 @@ TEST(MeanLayout, StreamRoundTripsDenseAndSparseGaps) {
       uint64_t gap = i % 3 == 0 ? gaps[(i / 3) % std::size(gaps)] : 1 + rng() % (2 * d);
       if (edge + gap >= limit) break;
       edge += (i == 0) ? 0 : gap;
-      items.push_back({edge, rng() & g.residue_mask()});
+      items.push_back({edge, rng() & g.gen_residue_mask()});
     }
-    items.push_back({limit - 1, g.residue_mask()});
+    items.push_back({limit - 1, g.gen_residue_mask()});
     size_t markers = 0;
     expect_same(round_trip(g, items, &markers), items);
     if (g.delta_bits < n) {  // else no gap can reach 2^D
@@ -93,7 +97,7 @@ TEST(MeanLayout, StreamRoundTripsDenseAndSparseGaps) {
 TEST(MeanLayout, FirstEdgeZeroAndDenseRunNeedNoMarker) {
   const MeanGeometry g = geometry(19);
   std::vector<Item> items;
-  for (uint64_t e = 0; e < 5000; ++e) items.push_back({e, (e * 7919) & g.residue_mask()});
+  for (uint64_t e = 0; e < 5000; ++e) items.push_back({e, (e * 7919) & g.gen_residue_mask()});
   size_t markers = 0;
   expect_same(round_trip(g, items, &markers), items);
   EXPECT_EQ(markers, 0u);

@@ -1,10 +1,11 @@
 // Mean solver: bucketed edge trimming with sequential memory traffic (layout in mean_layout.h).
 //
 // Generation hashes the U endpoint of every edge and files the edge as a 4-byte entry (U residue and
-// the low bits of its index) in the bucket of U's high bits. Round 1 takes one bucket at a time
-// (threads take different buckets), counts the U residues in a bitmap that stays in cache, hashes the V
-// endpoint of each survivor only (about 63 % of the edges) and files it as a 6-byte entry in the bucket
-// of V: V's residue and U in full. Later rounds read and write 6-byte entries, alternating sides: the
+// the low bits of its index) in the bucket of U's high bits (few buckets: 128 at 29 edge bits, so the
+// write heads stay in L1). Round 1 takes one bucket at a time (threads take different buckets), counts
+// the U residues in a bitmap that stays in L2, then goes through the bucket in slices: decode and keep
+// the survivors, hash their V endpoints together (about 63 % of the edges are hashed), and file each as a
+// 6-byte entry in the bucket of V: V's residue and U in full. Later rounds read and write 6-byte entries, alternating sides: the
 // residue of the side being trimmed, the other endpoint in full. Buckets are lists of fixed-size chunks
 // drawn from one pool; a bucket's chunks return to the pool as soon as it is processed, so round 1's
 // output reuses the memory generation's entries free, and the solve touches about 4.1 bytes per edge
@@ -34,7 +35,7 @@ namespace {
 
 constexpr size_t kBatch = 256;      // edges hashed together by generation and recovery
 constexpr size_t kHashBatch = 64;   // round-1 survivors whose V is hashed together
-constexpr uint64_t kTailFraction = 64;  // rounds with at most N / this many edges alive use one thread
+constexpr uint64_t kTailFraction = 1024;  // rounds with at most N / this many edges alive use one thread
 constexpr unsigned kWidth = MeanGeometry::kWidth;
 // Chunks are scattered over the pool, which breaks the hardware's stream detection at every chunk;
 // reads prefetch this far ahead (prefetching past a chunk's end is harmless).
@@ -52,6 +53,7 @@ inline uint64_t load_entry(const uint8_t* p) {
 // has R = 19), so that the hot loops shift by immediates; kAnyResidue reads it at run time.
 constexpr unsigned kAnyResidue = 0;
 constexpr unsigned kCommonResidue = MeanGeometry::kMaxResidue;
+constexpr unsigned kCommonGenResidue = MeanGeometry::kMaxGenResidue;
 
 inline uint32_t load_gen_entry(const uint8_t* p) {
   uint32_t x;
@@ -66,7 +68,7 @@ class MeanSolver final : public Solver {
         geo_(options),
         pool_(geo_.pool_chunks * geo_.chunk_bytes),
         fill_(geo_.pool_chunks),
-        bitmaps_(new uint64_t[geo_.bitmap_words() * options.threads]) {
+        bitmaps_(new uint64_t[geo_.bitmap_buffer_words() * options.threads]) {
     for (auto& gen : lists_) gen.assign(geo_.buckets * options.threads, {});
   }
 
@@ -86,23 +88,25 @@ class MeanSolver final : public Solver {
     reset_pool();
     cur_ = 0;
     next_bucket_ = 0;  // counts edge blocks here
+    const bool common = geo_.res_bits == kCommonResidue && geo_.gen_res_bits == kCommonGenResidue;
     run_parallel([&](unsigned t) {
-      if (geo_.res_bits == kCommonResidue)
-        generate<kCommonResidue>(keys, t);
+      if (common)
+        generate<kCommonGenResidue>(keys, t);
       else
         generate<kAnyResidue>(keys, t);
     });
     cur_ ^= 1;  // the generated buckets (keyed by U) are what round 1 reads
     uint64_t alive = uint64_t{1} << geo_.n;
+    report_progress(0, alive);  // generation done
     unsigned rounds = 0;
     for (;;) {
       if (cancelled()) return Status::Cancelled("cancelled");
       std::vector<uint64_t> survivors(options_.threads, 0);
       next_bucket_ = 0;
-      const bool common = geo_.res_bits == kCommonResidue;
       if (rounds == 0)
         run_parallel([&](unsigned t) {
-          survivors[t] = common ? first_round<kCommonResidue>(keys, t) : first_round<kAnyResidue>(keys, t);
+          survivors[t] = common ? first_round<kCommonGenResidue, kCommonResidue>(keys, t)
+                                : first_round<kAnyResidue, kAnyResidue>(keys, t);
         });
       else
         // The long tail of small rounds runs on one thread: each round ends in a join, and on a loaded
@@ -170,7 +174,7 @@ class MeanSolver final : public Solver {
   // Buffers the solve has touched: the pool up to its highest chunk used, bitmaps, bookkeeping.
   uint64_t touched_bytes() const {
     return high_water_ * geo_.chunk_bytes + geo_.pool_chunks * sizeof(uint32_t) * 2 +
-           geo_.bitmap_words() * sizeof(uint64_t) * options_.threads;
+           geo_.bitmap_buffer_words() * sizeof(uint64_t) * options_.threads;
   }
 
   void reset_pool() {
@@ -183,13 +187,14 @@ class MeanSolver final : public Solver {
   // A writer's open chunk for one destination bucket: entries go straight to `ptr` until it reaches `end`.
   struct Open {
     uint8_t* ptr = nullptr;
-    uint8_t* end = nullptr;
-    uint32_t chunk = 0;
+    uint8_t* end = nullptr;  // inside its chunk (the guard follows), so it also names the chunk
   };
 
   // Records how many entries of `width` bytes an open chunk holds.
   void close_chunk(Open& o, unsigned width) {
-    if (o.ptr) fill_[o.chunk] = static_cast<uint32_t>((o.ptr - chunk_data(o.chunk)) / width);
+    if (!o.ptr) return;
+    const uint32_t c = static_cast<uint32_t>((o.end - 1 - pool_.get()) / geo_.chunk_bytes);
+    fill_[c] = static_cast<uint32_t>((o.ptr - chunk_data(c)) / width);
   }
 
   // Kept out of line: the hot loops that call it on a full chunk keep their registers.
@@ -204,7 +209,7 @@ class MeanSolver final : public Solver {
     }
     close_chunk(open, width);
     lists_[cur_ ^ 1][bucket * options_.threads + t].push_back(c);
-    open = {chunk_data(c), chunk_data(c) + uint64_t{geo_.capacity(width)} * width, c};
+    open = {chunk_data(c), chunk_data(c) + uint64_t{geo_.capacity(width)} * width};
     return true;
   }
 
@@ -263,9 +268,9 @@ class MeanSolver final : public Solver {
     const uint64_t edges = uint64_t{1} << geo_.n;
     const uint64_t block = std::max<uint64_t>(edges >> 8, kBatch);
     const uint64_t mask = edge_mask_for(geo_.n);
-    const unsigned rbits = kRes ? kRes : geo_.res_bits;
+    const unsigned rbits = kRes ? kRes : geo_.gen_res_bits;
     uint64_t us[kBatch];
-    std::vector<GenStream> streams(geo_.buckets);
+    std::vector<GenStream> streams(geo_.gen_buckets);
     for (;;) {
       const uint64_t e0 = next_bucket_.fetch_add(1, std::memory_order_relaxed) * block;
       if (e0 >= edges) break;
@@ -286,23 +291,6 @@ class MeanSolver final : public Solver {
     for (GenStream& g : streams) close_chunk(g.open, 4);
   }
 
-  // Calls fn(edge, residue) for every entry of writer w's generation stream of bucket b.
-  template <unsigned kRes, typename Fn>
-  void for_each_generated(uint64_t b, unsigned w, Fn&& fn) {
-    const unsigned dbits = kRes ? 32 - kRes : geo_.delta_bits;
-    EdgeStreamReader reader(dbits);
-    for (uint32_t c : lists_[cur_][b * options_.threads + w]) {
-      const uint8_t* p = chunk_data(c);
-      const uint32_t n = fill_[c];
-      for (uint32_t i = 0; i < n; ++i, p += 4) {
-        __builtin_prefetch(p + kPrefetchAhead);
-        const uint32_t x = load_gen_entry(p);
-        uint64_t edge;
-        if (reader.next(x, &edge)) fn(edge, uint64_t{x >> dbits});
-      }
-    }
-  }
-
   // Returns bucket b's chunks (all writers) to the pool.
   void release_bucket(uint64_t b) {
     std::lock_guard lock(pool_mutex_);
@@ -313,53 +301,114 @@ class MeanSolver final : public Solver {
     }
   }
 
-  // Round 1: trims U over the generated buckets, hashes V for the survivors and files them by V.
+  // Counts the residues of n 4-byte generation entries at p into `bits`. Counting needs no decoding: a
+  // marker's high bits set one more bit, which can only let an edge live a round longer (the exact finish
+  // removes it), never remove one.
   template <unsigned kRes>
+  static void count_generated(const uint8_t* p, uint32_t n, uint64_t* bits, unsigned res_bits) {
+    constexpr unsigned kPerLine = 16;  // entries per cache line: one prefetch each
+    const unsigned dbits = 32 - (kRes ? kRes : res_bits);
+    uint32_t i = 0;
+    for (; i + kPerLine <= n; i += kPerLine, p += 4 * kPerLine) {
+      __builtin_prefetch(p + kPrefetchAhead);
+      for (unsigned j = 0; j < kPerLine; ++j) {
+        const uint32_t r = load_gen_entry(p + 4 * j) >> dbits;
+        bits[r >> 6] |= uint64_t{1} << (r & 63);
+      }
+    }
+    for (; i < n; ++i, p += 4) {
+      const uint32_t r = load_gen_entry(p) >> dbits;
+      bits[r >> 6] |= uint64_t{1} << (r & 63);
+    }
+  }
+
+  // Decodes n generation entries at p (a stream continued by `reader`) and keeps those whose U partner
+  // is counted in `bits`: their edge indices go to edges[] and their U residues to rs[]. Branch-free but
+  // for the rare marker. Returns how many were kept.
+  template <unsigned kRes>
+  static size_t select_survivors(const uint8_t* p, uint32_t n, EdgeStreamReader& reader, const uint64_t* bits,
+                                 uint64_t* edges, uint32_t* rs, unsigned res_bits) {
+    const unsigned dbits = 32 - (kRes ? kRes : res_bits);
+    size_t kept = 0;
+    for (uint32_t i = 0; i < n; ++i, p += 4) {
+      const uint32_t x = load_gen_entry(p);
+      uint64_t edge;
+      if (!reader.next(x, &edge)) continue;
+      const uint32_t r = x >> dbits, partner = r ^ 1;
+      edges[kept] = edge;
+      rs[kept] = r;
+      kept += (bits[partner >> 6] >> (partner & 63)) & 1;
+    }
+    return kept;
+  }
+
+  // Files survivors i.. of round 1 (U = high | rs[i], V = vs[i]) as 6-byte entries keyed by V; stops early,
+  // returning where, when a destination chunk is full (a leaf loop: its values stay in registers).
+  template <unsigned kRes>
+  static size_t file_survivors(const uint32_t* rs, const uint64_t* vs, size_t i, size_t n, uint64_t high,
+                               Open* opens, unsigned res_bits) {
+    const unsigned rbits = kRes ? kRes : res_bits;
+    const uint64_t rmask = edge_mask_for(rbits);
+    for (; i < n; ++i) {
+      Open& o = opens[vs[i] >> rbits];
+      if (o.ptr == o.end) break;
+      const uint64_t entry = ((high | rs[i]) << rbits) | (vs[i] & rmask);
+      std::memcpy(o.ptr, &entry, sizeof entry);
+      o.ptr += kWidth;
+    }
+    return i;
+  }
+
+  // Round 1: trims U over the generated buckets, hashes V for the survivors and files them by V. Each
+  // chunk goes through in slices of kHashBatch entries: select, hash the slice's survivors together, file.
+  template <unsigned kGenRes, unsigned kRes>
   BCIIN_MULTIVERSION uint64_t first_round(const SipKeys& keys, unsigned t) {
-    const unsigned rbits = kRes ? kRes : geo_.res_bits;
-    uint64_t* bits = bitmaps_.get() + geo_.bitmap_words() * t;
-    const uint64_t words = geo_.bitmap_words();
-    const uint64_t mask = edge_mask_for(geo_.n), rmask = edge_mask_for(rbits);
+    const unsigned gbits = kGenRes ? kGenRes : geo_.gen_res_bits, rbits = kRes ? kRes : geo_.res_bits;
+    uint64_t* bits = bitmaps_.get() + geo_.bitmap_buffer_words() * t;
+    const uint64_t words = geo_.gen_bitmap_words();
+    const uint64_t mask = edge_mask_for(geo_.n);
     uint64_t survivors = 0;
     std::vector<Open> opens(geo_.buckets);
-    uint64_t batch_edges[kHashBatch], batch_u[kHashBatch], vs[kHashBatch];
-    size_t batched = 0;
-    auto flush = [&] {
-      sipnodes(keys, batch_edges, batched, 1, mask, vs);
-      for (size_t i = 0; i < batched; ++i)
-        append(t, opens, vs[i] >> rbits, (batch_u[i] << rbits) | (vs[i] & rmask));
-      survivors += batched;
-      batched = 0;
-    };
+    uint64_t edges[kHashBatch], vs[kHashBatch];
+    uint32_t rs[kHashBatch];
     for (;;) {
       const uint64_t b = next_bucket_.fetch_add(1, std::memory_order_relaxed);
-      if (b >= geo_.buckets) break;
+      if (b >= geo_.gen_buckets) break;
       std::memset(bits, 0, words * sizeof(uint64_t));
-      // Counting needs no decoding: a marker's high bits set one more bit, which can only let an edge
-      // live a round longer (the exact finish removes it), never remove one.
-      const unsigned dbits = 32 - rbits;
-      for (unsigned w = 0; w < options_.threads; ++w)
+      for (unsigned w = 0; w < options_.threads; ++w) {
+        const std::vector<uint32_t>& list = lists_[cur_][b * options_.threads + w];
+        for (size_t i = 0; i < list.size(); ++i) {
+          if (i + 1 < list.size()) prefetch_chunk_start(list[i + 1]);
+          count_generated<kGenRes>(chunk_data(list[i]), fill_[list[i]], bits, gbits);
+        }
+      }
+      const uint64_t high = b << gbits;
+      for (unsigned w = 0; w < options_.threads; ++w) {
+        EdgeStreamReader reader(32 - gbits);
         for (uint32_t c : lists_[cur_][b * options_.threads + w]) {
           const uint8_t* p = chunk_data(c);
-          const uint32_t n = fill_[c];
-          for (uint32_t i = 0; i < n; ++i, p += 4) {
+          for (uint32_t done = 0, n = fill_[c]; done < n;) {
+            const uint32_t slice = std::min<uint32_t>(n - done, kHashBatch);
             __builtin_prefetch(p + kPrefetchAhead);
-            const uint32_t r = load_gen_entry(p) >> dbits;
-            bits[r >> 6] |= uint64_t{1} << (r & 63);
+            __builtin_prefetch(p + kPrefetchAhead + 64);
+            __builtin_prefetch(p + kPrefetchAhead + 128);
+            __builtin_prefetch(p + kPrefetchAhead + 192);
+            const size_t kept = select_survivors<kGenRes>(p, slice, reader, bits, edges, rs, gbits);
+            sipnodes(keys, edges, kept, 1, mask, vs);
+            for (size_t i = 0; (i = file_survivors<kRes>(rs, vs, i, kept, high, opens.data(), rbits)) < kept;) {
+              if (!open_chunk(t, vs[i] >> rbits, opens[vs[i] >> rbits], kWidth)) {
+                dropped_.fetch_add(1, std::memory_order_relaxed);
+                ++i;
+              }
+            }
+            survivors += kept;
+            done += slice;
+            p += 4 * slice;
           }
         }
-      const uint64_t high = b << rbits;
-      for (unsigned w = 0; w < options_.threads; ++w)
-        for_each_generated<kRes>(b, w, [&](uint64_t edge, uint64_t r) {
-          const uint64_t partner = r ^ 1;
-          batch_edges[batched] = edge;
-          batch_u[batched] = high | r;
-          batched += (bits[partner >> 6] >> (partner & 63)) & 1;  // branch-free, as in trim_round
-          if (batched == kHashBatch) flush();
-        });
+      }
       release_bucket(b);
     }
-    flush();
     close_chunks(opens);
     return survivors;
   }
@@ -391,10 +440,36 @@ class MeanSolver final : public Solver {
     return p;
   }
 
+  // The software prefetch in the reading loops runs kPrefetchAhead bytes ahead, which past a chunk's end
+  // lands in whatever chunk follows in the pool; this fetches the start of the next chunk in the list.
+  void prefetch_chunk_start(uint32_t c) {
+    const uint8_t* p = chunk_data(c);
+    for (unsigned off = 0; off < kPrefetchAhead; off += 64) __builtin_prefetch(p + off);
+  }
+
+  // Counts the keyed residues of k 6-byte entries at p into `bits`, one prefetch per cache line.
+  template <unsigned kRes>
+  static void count_entries(const uint8_t* p, uint32_t k, uint64_t* bits, unsigned res_bits) {
+    constexpr unsigned kPerBlock = 32;  // 192 bytes: three cache lines
+    const uint64_t rmask = edge_mask_for(kRes ? kRes : res_bits);
+    uint32_t i = 0;
+    for (; i + kPerBlock <= k; i += kPerBlock, p += kPerBlock * kWidth) {
+      for (unsigned line = 0; line < kPerBlock * kWidth; line += 64) __builtin_prefetch(p + kPrefetchAhead + line);
+      for (unsigned j = 0; j < kPerBlock; ++j) {
+        const uint64_t r = load_entry(p + j * kWidth) & rmask;
+        bits[r >> 6] |= uint64_t{1} << (r & 63);
+      }
+    }
+    for (; i < k; ++i, p += kWidth) {
+      const uint64_t r = load_entry(p) & rmask;
+      bits[r >> 6] |= uint64_t{1} << (r & 63);
+    }
+  }
+
   // A later round; buckets are taken from a shared counter. Returns survivors written by thread t.
   template <unsigned kRes>
   BCIIN_MULTIVERSION uint64_t trim_round(unsigned t) {
-    uint64_t* bits = bitmaps_.get() + geo_.bitmap_words() * t;
+    uint64_t* bits = bitmaps_.get() + geo_.bitmap_buffer_words() * t;
     const uint64_t words = geo_.bitmap_words();
     std::memset(bits, 0, words * sizeof(uint64_t));
     const unsigned rbits = kRes ? kRes : geo_.res_bits, threads = options_.threads;
@@ -406,15 +481,11 @@ class MeanSolver final : public Solver {
       if (b >= geo_.buckets) break;
       uint64_t count = 0;
       for (unsigned w = 0; w < threads; ++w) {
-        for (uint32_t c : lists_[cur_][b * threads + w]) {
-          const uint8_t* p = chunk_data(c);
-          const uint32_t k = fill_[c];
-          count += k;
-          for (uint32_t i = 0; i < k; ++i, p += kWidth) {
-            __builtin_prefetch(p + kPrefetchAhead);
-            const uint64_t r = load_entry(p) & rmask;
-            bits[r >> 6] |= uint64_t{1} << (r & 63);
-          }
+        const std::vector<uint32_t>& list = lists_[cur_][b * threads + w];
+        for (size_t i = 0; i < list.size(); ++i) {
+          if (i + 1 < list.size()) prefetch_chunk_start(list[i + 1]);
+          count += fill_[list[i]];
+          count_entries<kRes>(chunk_data(list[i]), fill_[list[i]], bits, rbits);
         }
       }
       const uint64_t high = b << rbits;
@@ -542,7 +613,7 @@ class MeanSolver final : public Solver {
 uint64_t mean_memory_estimate(const SolverOptions& options) {
   const MeanGeometry g(options);
   return g.pool_chunks * g.chunk_bytes + g.pool_chunks * sizeof(uint32_t) * 2 +
-         g.bitmap_words() * sizeof(uint64_t) * options.threads;
+         g.bitmap_buffer_words() * sizeof(uint64_t) * options.threads;
 }
 
 std::unique_ptr<Solver> make_mean_solver(const SolverOptions& options) {

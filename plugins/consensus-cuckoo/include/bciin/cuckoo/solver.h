@@ -50,7 +50,8 @@ struct SolveStats {
   uint64_t peak_bytes = 0;         // largest total of solver-owned buffers during the solve
 };
 
-// Called between rounds from the solving thread: (round, edges alive). Keep it cheap.
+// Called between rounds from the solving thread: (round, edges alive), round 0 once the edges are
+// generated (mean solver). Keep it cheap.
 using ProgressFn = void (*)(void* ctx, unsigned round, uint64_t alive);
 
 class Solver {
