@@ -571,7 +571,10 @@ Status Chain::ImportEncoded(const Block& block, ByteView encoded, ImportResult* 
   ParallelTxChecks checks(
       n,
       [&](size_t i, uint64_t* gas) {
-        const Bytes enc = Encode(block.txs[i]);
+        Encoder encoder;
+        encoder.Reserve(offsets[i + 1] - offsets[i]);
+        encoder.Object(block.txs[i]);
+        const Bytes& enc = encoder.bytes();
         if (enc.size() != offsets[i + 1] - offsets[i] ||
             !std::equal(enc.begin(), enc.end(), encoded.begin() + static_cast<ptrdiff_t>(offsets[i])))
           return Status::InvalidArgument("block: non-canonical encoding of a transaction");
@@ -703,7 +706,7 @@ Status Chain::ImportLocked(const Block& block, ByteView encoded, const std::vect
   // Cached as views into one shared copy of the block's nodes (no allocation per node).
   auto kept = std::make_shared<std::vector<std::pair<Hash, Bytes>>>(std::move(nodes));
   for (const auto& [nh, node] : *kept) db_->Remember(nh, NodeRef(kept, &node));
-  if (wins) flat_->Advance(parent.state_root, h.state_root, std::move(ex.changes));
+  if (wins) flat_->Advance(parent.state_root, h.state_root, ex.changes);
 
   if (wins) {
     const Hash old_head = head_hash_;

@@ -36,9 +36,9 @@ PublicKey Key32(const uint8_t* p) {
 int32_t ViewGet(bciin_ledger_view* v, const char* subtree, bciin_span key, bciin_sink out,
                 bciin_error* e) {
   ViewContext* c = Ctx(v);
-  std::string name = subtree ? subtree : c->subtree;
-  std::optional<Bytes> value;
-  Status s = c->state->Get(name, AsView(key), &value);
+  const std::string_view name = subtree ? std::string_view(subtree) : std::string_view(c->subtree);
+  const Bytes* value = nullptr;
+  Status s = c->state->Find(name, AsView(key), &value);
   if (!s.ok()) return s.ToError(e);
   if (!value) return Status::NotFound("key").ToError(e);
   out.write(out.context, value->data(), value->size());
@@ -238,8 +238,8 @@ bool Executor::CheckSignature(const SignedTx& stx, ByteView encoded) const {
 }
 
 Status Executor::LoadAccount(StateView& view, const PublicKey& key, std::optional<Account>* out) {
-  std::optional<Bytes> raw;
-  BCIIN_RETURN_IF_ERROR(view.Get(kAccountsSubtree, key, &raw));
+  const Bytes* raw = nullptr;
+  BCIIN_RETURN_IF_ERROR(view.Find(kAccountsSubtree, key, &raw));
   if (!raw) {
     *out = std::nullopt;
     return Status();

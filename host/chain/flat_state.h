@@ -6,8 +6,12 @@
 // A state is named by its state root (the header's), which commits to every value, so a value
 // recorded for a root is right for every block with that root. Moving to a child state applies
 // the child's changes; any other move starts empty. Thread-safe.
+//
+// The values are kept in a ByteTable (one allocation per entry, a lookup reads one slot and
+// that entry): every transaction reads its accounts here first.
 #pragma once
 
+#include <bciin/chain/byte_table.h>
 #include <bciin/chain/bytes.h>
 
 #include <mutex>
@@ -32,15 +36,19 @@ class FlatState {
   void Fill(const Hash& state, const std::string& key, const std::optional<Bytes>& value);
   // Moves to `to`. When the kept state is `from`, `changes` (from -> to) are applied and the
   // rest is kept; otherwise it starts empty.
-  void Advance(const Hash& from, const Hash& to, StateChanges changes);
+  void Advance(const Hash& from, const Hash& to, const StateChanges& changes);
 
   size_t size() const;
 
  private:
+  // Stores `value` tagged: 0x01 and the value, or 0x00 alone for a key known to be absent.
+  void Set(std::string_view key, const std::optional<Bytes>& value);
+
   const size_t max_entries_;
   mutable std::mutex mu_;
   Hash state_{};
-  StateChanges values_;
+  ByteTable values_;
+  std::string tagged_;  // Set's buffer
 };
 
 }  // namespace bciin::chain

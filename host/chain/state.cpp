@@ -15,11 +15,7 @@ std::string StateDb::NodeKey(const Hash& hash) {
 Status StateDb::Get(const Hash& hash, NodeRef* node) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = cache_.find(hash);
-    if (it != cache_.end()) {
-      *node = it->second;
-      return Status();
-    }
+    if (cache_.Get(hash, node)) return Status();
   }
   std::string value;
   Status s = kv_.Get(NodeKey(hash), &value);
@@ -27,17 +23,20 @@ Status StateDb::Get(const Hash& hash, NodeRef* node) {
   auto shared = std::make_shared<const Bytes>(value.begin(), value.end());
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (cache_.size() >= cache_limit_) cache_.clear();  // crude, but bounded and O(1) amortised
-    cache_.emplace(hash, shared);
+    cache_.Put(hash, shared);
   }
   *node = std::move(shared);
   return Status();
 }
 
+void StateDb::Prefetch(const Hash& hash) {
+  std::lock_guard<std::mutex> lock(mu_);
+  cache_.Prefetch(hash);
+}
+
 void StateDb::Remember(const Hash& hash, NodeRef node) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (cache_.size() >= cache_limit_) cache_.clear();
-  cache_.emplace(hash, std::move(node));
+  cache_.Put(hash, std::move(node));
 }
 
 const std::string& StateView::DirtyKey(std::string_view subtree, ByteView key) {
@@ -48,16 +47,28 @@ const std::string& StateView::DirtyKey(std::string_view subtree, ByteView key) {
 }
 
 Status StateView::Get(const std::string& subtree, ByteView key, std::optional<Bytes>* value) {
+  const Bytes* found = nullptr;
+  BCIIN_RETURN_IF_ERROR(Find(subtree, key, &found));
+  if (found)
+    *value = *found;
+  else
+    *value = std::nullopt;
+  return Status();
+}
+
+Status StateView::Find(std::string_view subtree, ByteView key, const Bytes** value) {
   auto it = dirty_.find(DirtyKey(subtree, key));
   if (it != dirty_.end()) {
-    *value = it->second;
+    *value = it->second ? &*it->second : nullptr;
     return Status();
   }
-  if (flat_ && flat_->Get(base_id_, scratch_, value)) return Status();
-  const Hash* root = base_.Find(subtree);
-  if (root == nullptr) return Status::NotFound("no state subtree '" + subtree + "'");
-  BCIIN_RETURN_IF_ERROR(SparseMerkleTree::Get(*reader_, *root, Blake2b256(key), value));
-  if (flat_) flat_->Fill(base_id_, scratch_, *value);
+  if (!flat_ || !flat_->Get(base_id_, scratch_, &read_)) {
+    const Hash* root = base_.Find(subtree);
+    if (root == nullptr) return Status::NotFound("no state subtree '" + std::string(subtree) + "'");
+    BCIIN_RETURN_IF_ERROR(SparseMerkleTree::Get(*reader_, *root, Blake2b256(key), &read_));
+    if (flat_) flat_->Fill(base_id_, scratch_, read_);
+  }
+  *value = read_ ? &*read_ : nullptr;
   return Status();
 }
 

@@ -11,6 +11,7 @@
 #pragma once
 
 #include "flat_state.h"
+#include "node_cache.h"
 
 #include <bciin/chain/objects.h>
 #include <bciin/sdk/kv.hpp>
@@ -28,26 +29,19 @@ inline constexpr std::string_view kNodePrefix = "cN";
 
 class StateDb : public NodeReader {
  public:
-  // The cache's table is sized for `cache_nodes` up front: no rehashing while it fills.
-  StateDb(sdk::KvStore kv, size_t cache_nodes) : kv_(kv), cache_limit_(cache_nodes) { cache_.reserve(cache_nodes); }
+  // At most `cache_nodes` nodes are kept in memory.
+  StateDb(sdk::KvStore kv, size_t cache_nodes) : kv_(kv), cache_(cache_nodes) {}
 
   Status Get(const Hash& hash, NodeRef* node) override;
+  void Prefetch(const Hash& hash) override;
   // Remembers nodes just written to the store (hot for the next block).
   void Remember(const Hash& hash, NodeRef node);
   static std::string NodeKey(const Hash& hash);
 
  private:
-  struct HashOf {
-    size_t operator()(const Hash& h) const {
-      size_t v;
-      std::memcpy(&v, h.data(), sizeof v);
-      return v;
-    }
-  };
   sdk::KvStore kv_;
-  size_t cache_limit_;
   std::mutex mu_;
-  std::unordered_map<Hash, NodeRef, HashOf> cache_;
+  NodeCache cache_;
 };
 
 class StateView {
@@ -64,6 +58,9 @@ class StateView {
 
   // nullopt when absent. NotFound for an unknown subtree.
   Status Get(const std::string& subtree, ByteView key, std::optional<Bytes>* value);
+  // The same without a copy: *value points at the value (null when absent) until the view is
+  // next read or changed.
+  Status Find(std::string_view subtree, ByteView key, const Bytes** value);
   void Put(const std::string& subtree, ByteView key, Bytes value);
   void Erase(const std::string& subtree, ByteView key);
 
@@ -98,6 +95,7 @@ class StateView {
   Dirty dirty_;
   std::vector<Undo> journal_;
   std::string scratch_;
+  std::optional<Bytes> read_;  // the last value Find read from the base state (its buffer is reused)
 };
 
 }  // namespace bciin::chain

@@ -17,28 +17,28 @@ class MapCursor : public sdk::KvCursor {
  public:
   explicit MapCursor(std::shared_ptr<const Map> map) : map_(std::move(map)) {
     sorted_.reserve(map_->size());
-    for (const auto& entry : *map_) sorted_.push_back(&entry);
-    std::sort(sorted_.begin(), sorted_.end(), [](const Entry* a, const Entry* b) { return a->first < b->first; });
+    map_->ForEach([&](std::string_view key, std::string_view value) { sorted_.push_back({key, value}); });
+    std::sort(sorted_.begin(), sorted_.end(), [](const Entry& a, const Entry& b) { return a.first < b.first; });
     at_ = sorted_.size();
   }
   void Seek(std::string_view key) override {
     at_ = static_cast<size_t>(
         std::lower_bound(sorted_.begin(), sorted_.end(), key,
-                         [](const Entry* e, std::string_view k) { return std::string_view(e->first) < k; }) -
+                         [](const Entry& e, std::string_view k) { return e.first < k; }) -
         sorted_.begin());
   }
   void Next() override {
     if (at_ < sorted_.size()) ++at_;
   }
   bool Valid() const override { return at_ < sorted_.size(); }
-  std::string_view key() const override { return sorted_[at_]->first; }
-  std::string_view value() const override { return sorted_[at_]->second; }
+  std::string_view key() const override { return sorted_[at_].first; }
+  std::string_view value() const override { return sorted_[at_].second; }
   Status status() const override { return Status(); }
 
  private:
-  using Entry = Map::value_type;
+  using Entry = std::pair<std::string_view, std::string_view>;  // views into the map it holds
   std::shared_ptr<const Map> map_;
-  std::vector<const Entry*> sorted_;
+  std::vector<Entry> sorted_;
   size_t at_ = 0;
 };
 }  // namespace
@@ -53,9 +53,9 @@ std::shared_ptr<const Map> MemoryKv::Current() const {
 Status MemoryKv::Get(const void* snapshot, std::string_view key, std::string* value) {
   std::shared_ptr<const Map> map =
       snapshot ? static_cast<const Snapshot*>(snapshot)->map : Current();
-  auto it = map->find(key);
-  if (it == map->end()) return Status::NotFound("key");
-  *value = it->second;
+  std::string_view found;
+  if (!map->Find(key, &found)) return Status::NotFound("key");
+  value->assign(found);
   return Status();
 }
 
@@ -68,16 +68,10 @@ Status MemoryKv::Write(const bciin_kv_op* ops, size_t count, bool /*sync*/) {
   if (data_.use_count() > 1) data_ = std::make_shared<Map>(*data_);
   for (size_t i = 0; i < count; ++i) {  // in order: of two operations on one key the later wins
     const std::string_view key(reinterpret_cast<const char*>(ops[i].key.data), ops[i].key.size);
-    auto it = data_->find(key);
-    if (ops[i].kind == BCIIN_KV_PUT) {
-      std::string_view value(reinterpret_cast<const char*>(ops[i].value.data), ops[i].value.size);
-      if (it != data_->end())
-        it->second.assign(value);
-      else
-        data_->emplace(key, value);
-    } else if (it != data_->end()) {
-      data_->erase(it);
-    }
+    if (ops[i].kind == BCIIN_KV_PUT)
+      data_->Put(key, std::string_view(reinterpret_cast<const char*>(ops[i].value.data), ops[i].value.size));
+    else
+      data_->Erase(key);
   }
   return Status();
 }

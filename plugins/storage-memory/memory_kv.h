@@ -1,28 +1,24 @@
 // An in-memory store behind bciin.kv/1, for tests and throwaway devnets.
-// Keys live in a hash map (a get or put is O(1) on average); ordered iteration sorts the keys of
-// the map a cursor reads when the cursor opens (O(n log n): nothing on a node's hot path iterates).
+// Keys live in a hash table (ByteTable: a get or put is O(1) on average); ordered iteration sorts
+// the keys of the table a cursor reads when the cursor opens (O(n log n): nothing on a node's hot
+// path iterates).
 // Snapshots are copy-on-write: taking one is O(1); the first write while one is held copies the
 // map once.
 #pragma once
 
+#include <bciin/chain/byte_table.h>
 #include <bciin/sdk/kv.hpp>
 
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 namespace bciin::storage {
 
 class MemoryKv : public sdk::KvBackend {
  public:
-  // Transparent: looked up by string_view without making a string.
-  struct KeyHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view key) const { return std::hash<std::string_view>()(key); }
-  };
-  using Map = std::unordered_map<std::string, std::string, KeyHash, std::equal_to<>>;
+  using Map = chain::ByteTable;
 
   MemoryKv();
   Status Get(const void* snapshot, std::string_view key, std::string* value) override;

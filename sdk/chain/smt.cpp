@@ -99,6 +99,7 @@ class Updater {
     if (depth >= 256) throw TreeError{Status::Corruption("state tree deeper than 256")};
     const SmtUpdate* mid = std::partition_point(
         begin, end, [depth](const SmtUpdate& u) { return PathBit(u.path, depth) == 0; });
+    if (mid != end && n.right != kZeroHash) reader_.Prefetch(n.right);  // read after the left side
     Ref l = Update(RefOf(n.left), depth + 1, begin, mid);
     Ref r = Update(RefOf(n.right), depth + 1, mid, end);
     return MakeInternal(l, r);

@@ -124,6 +124,9 @@ class Encoder {
   Encoder(const Encoder&) = delete;
   Encoder& operator=(const Encoder&) = delete;
 
+  // Room for `size` bytes (a known encoded size: no reallocation while writing).
+  void Reserve(size_t size) { out_.reserve(size); }
+
   void Version(uint8_t v) { U8(v); }
   void U8(const uint8_t& v) { ar()(v); }
   void U16(const uint16_t& v) { ar()(v); }
@@ -269,6 +272,7 @@ class Decoder {
 template <class T>
 Bytes Encode(const T& value) {
   Encoder enc;
+  enc.Reserve(128);  // most objects are small: one allocation instead of one per doubling
   enc.Object(value);
   return enc.Take();
 }
@@ -308,7 +312,10 @@ Status DecodeCanonical(ByteView in, T* out, std::string_view what) {
   } catch (const cereal::Exception& e) {
     return Status::InvalidArgument(std::string(what) + ": malformed: " + e.what());
   }
-  Bytes again = Encode(value);
+  Encoder enc;
+  enc.Reserve(in.size());
+  enc.Object(value);
+  const Bytes& again = enc.bytes();
   if (again.size() != in.size() || !std::equal(again.begin(), again.end(), in.begin()))
     return Status::InvalidArgument(std::string(what) + ": non-canonical encoding");
   *out = std::move(value);

@@ -36,6 +36,8 @@ class NodeReader {
  public:
   virtual ~NodeReader() = default;
   virtual Status Get(const Hash& hash, NodeRef* node) = 0;
+  // A hint that `hash` will be read soon (a cache may start loading its slot).
+  virtual void Prefetch(const Hash& /*hash*/) {}
 };
 
 // Receives nodes created by an update (the caller persists them with its block).
