@@ -1,7 +1,11 @@
-// Lean solver: an alive-edge bitmap and one node bitmap (N bits each). A round on side s clears the node
+// Lean solver: an alive-edge bitmap and a node bitmap (N bits each). A round on side s clears the node
 // bitmap, sets the bit of every alive edge's endpoint on side s, then kills every alive edge whose
 // endpoint's partner (node ^ 1) has no bit: a node-pair cycle leaves a pair through the other member.
-// Threads own contiguous slices of the alive bitmap; node bits are set with atomic or when threads > 1.
+// Threads own contiguous slices of the alive bitmap. With 2 to 4 threads each thread marks its own node
+// bitmap, and a partner counts as marked if any bitmap has it: no locked instruction, at N/8 bytes per
+// extra thread. With more threads, or when the memory cap leaves no room, the threads share one node
+// bitmap and set its bits with atomic or (a locked instruction per newly set bit, which costs more than
+// a second thread gains at large edge bits).
 // Both bitmaps sit on transparent huge pages where the kernel offers them: every node access is random,
 // and with 4 KiB pages most of them would also miss the TLB.
 #include "lean_solver.h"
@@ -26,6 +30,21 @@ constexpr size_t kBatch = 256;
 // then small next to the barriers, while each round still clears and scans N-bit bitmaps.
 constexpr uint64_t kTailFraction = 1024;
 constexpr uint64_t kTailEdges = uint64_t{1} << 16;
+constexpr unsigned kMaxPrivateBitmaps = 4;
+// Private node bitmaps are merged before kill while more than N / kMergeFraction edges are alive.
+constexpr uint64_t kMergeFraction = 256;
+// Once at most max(N / kSparseFraction, 4 x the handover) edges are alive, trimming goes on over a list
+// of the survivors with their endpoints (24 bytes each, N/43 bytes at most): a bitmap round scans the
+// whole alive bitmap and clears the node bitmap whatever is left, a list round touches the survivors only.
+constexpr uint64_t kSparseFraction = 1024;
+
+// Node bitmaps the solver allocates: one per thread where that pays and the memory cap allows, else one.
+unsigned node_bitmaps(const SolverOptions& o) {
+  const uint64_t bitmap_bytes = (uint64_t{1} << o.edge_bits) / 8;
+  if (o.threads < 2 || o.threads > kMaxPrivateBitmaps) return 1;
+  if (o.memory_cap_bytes && (1 + o.threads) * bitmap_bytes > o.memory_cap_bytes) return 1;
+  return o.threads;
+}
 
 class LeanSolver final : public Solver {
  public:
@@ -33,12 +52,13 @@ class LeanSolver final : public Solver {
       : options_(options),
         edges_(uint64_t{1} << options.edge_bits),
         words_(edges_ / 64),
+        bitmaps_(node_bitmaps(options)),
         alive_memory_(words_ * sizeof(uint64_t)),
-        nodes_memory_(words_ * sizeof(uint64_t)),
+        nodes_memory_(bitmaps_ * words_ * sizeof(uint64_t)),
         alive_(reinterpret_cast<uint64_t*>(alive_memory_.get())),
         nodes_(reinterpret_cast<uint64_t*>(nodes_memory_.get())) {}
 
-  uint64_t memory_bytes() const override { return 2 * words_ * sizeof(uint64_t); }
+  uint64_t memory_bytes() const override { return (1 + bitmaps_) * words_ * sizeof(uint64_t); }
   const SolverOptions& options() const override { return options_; }
 
   Status solve(const SipKeys& keys, const std::atomic<bool>* cancel, std::vector<Proof>* proofs,
@@ -51,7 +71,7 @@ class LeanSolver final : public Solver {
 
     const unsigned threads = options_.threads;
     std::vector<uint64_t> alive_counts(threads), killed_counts(threads);
-    bool cancelled = false;
+    bool cancelled = false, finished = false;
     // Atomic: once thread 0 goes on alone (solo_rounds), it updates them while the others still read them.
     std::atomic<bool> stop{false}, solo{threads == 1};
     unsigned rounds = 0;
@@ -63,7 +83,8 @@ class LeanSolver final : public Solver {
       alive_total = alive;
       report_progress(rounds, alive);
       cancelled = cancel && cancel->load(std::memory_order_relaxed);
-      stop = cancelled || stop_trimming(options_, rounds, alive, killed);
+      finished = stop_trimming(options_, rounds, alive, killed);
+      stop = cancelled || finished || alive <= std::max(edges_ / kSparseFraction, 4 * handover_edges(options_));
       if (alive <= std::max(edges_ / kTailFraction, kTailEdges)) solo = true;
     };
     std::barrier sync(static_cast<std::ptrdiff_t>(threads));
@@ -75,8 +96,8 @@ class LeanSolver final : public Solver {
       for (;; ++round) {
         const unsigned side = round & 1;
         std::fill(nodes_, nodes_ + words_, 0);
-        mark(keys, side, 0, words_, false);
-        kill(keys, side, 0, words_, &alive_counts[0], &killed_counts[0]);
+        mark(keys, side, 0, words_, nodes_, false);
+        kill(keys, side, 0, words_, 1, &alive_counts[0], &killed_counts[0]);
         on_round_end();
         if (stop) break;
       }
@@ -86,11 +107,21 @@ class LeanSolver final : public Solver {
       std::fill(alive_ + w0, alive_ + w1, ~uint64_t{0});
       for (unsigned round = 0;; ++round) {
         const unsigned side = round & 1;
-        std::fill(nodes_ + w0, nodes_ + w1, 0);
+        for (unsigned b = 0; b < bitmaps_; ++b) std::fill(bitmap(b) + w0, bitmap(b) + w1, 0);
         sync.arrive_and_wait();
-        mark(keys, side, w0, w1, threads > 1);
+        mark(keys, side, w0, w1, bitmap(bitmaps_ > 1 ? id : 0), bitmaps_ == 1 && threads > 1);
         sync.arrive_and_wait();
-        kill(keys, side, w0, w1, &alive_counts[id], &killed_counts[id]);
+        unsigned used = bitmaps_;
+        if (used > 1 && alive_total > edges_ / kMergeFraction) {
+          // OR the private bitmaps into the first, slice by slice: a sequential pass instead of a
+          // random load per bitmap and alive edge in kill.
+          uint64_t* first = bitmap(0);
+          for (unsigned b = 1; b < used; ++b)
+            for (uint64_t w = w0; w < w1; ++w) first[w] |= bitmap(b)[w];
+          used = 1;
+          sync.arrive_and_wait();
+        }
+        kill(keys, side, w0, w1, used, &alive_counts[id], &killed_counts[id]);
         round_end.arrive_and_wait();
         if (stop) break;
         if (solo && threads > 1) {
@@ -105,9 +136,6 @@ class LeanSolver final : public Solver {
     for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work, t);
     work(0);
     for (auto& th : pool) th.join();
-    st.rounds = rounds;
-    const auto t1 = std::chrono::steady_clock::now();
-    st.trim_seconds = std::chrono::duration<double>(t1 - t0).count();
     if (cancelled) return Status::Cancelled("cancelled");
 
     // Hand the survivors, with both endpoints, to the exact finish.
@@ -129,7 +157,11 @@ class LeanSolver final : public Solver {
       }
     }
     flush();
-    uint64_t search_bytes = 0;
+    if (!finished && !trim_list(&survivors, &rounds, cancel)) return Status::Cancelled("cancelled");
+    st.rounds = rounds;
+    const auto t1 = std::chrono::steady_clock::now();
+    st.trim_seconds = std::chrono::duration<double>(t1 - t0).count();
+    uint64_t search_bytes = survivors.capacity() * sizeof(SurvivorEdge);
     std::vector<Proof> cycles;
     if (!find_cycles(survivors, &cycles, &st, cancel, &search_bytes)) return Status::Cancelled("cancelled");
     for (const Proof& p : cycles)
@@ -170,8 +202,45 @@ class LeanSolver final : public Solver {
     }
   }
 
-  void mark(const SipKeys& keys, unsigned side, uint64_t w0, uint64_t w1, bool atomic) {
-    uint64_t* bits = nodes_;
+  uint64_t* bitmap(unsigned b) const { return nodes_ + uint64_t{b} * words_; }
+
+  // Trimming rounds over a list of edges, alternating sides from round *rounds on, until stop_trimming.
+  // Uses node bitmap 0, cleared first and after each round through the nodes it set. Returns false if
+  // cancelled.
+  bool trim_list(std::vector<SurvivorEdge>* edges, unsigned* rounds, const std::atomic<bool>* cancel) {
+    constexpr size_t kAhead = 16;
+    uint64_t* bits = bitmap(0);
+    std::fill(bits, bits + words_, 0);
+    std::vector<SurvivorEdge>& list = *edges;
+    std::vector<uint8_t> lives;
+    for (;;) {
+      const bool on_v = *rounds & 1;
+      auto node = [on_v](const SurvivorEdge& e) { return on_v ? e.v : e.u; };
+      const size_t n = list.size();
+      for (size_t i = 0; i < n; ++i) {
+        if (i + kAhead < n) __builtin_prefetch(&bits[node(list[i + kAhead]) >> 6], 1);
+        bits[node(list[i]) >> 6] |= uint64_t{1} << (node(list[i]) & 63);
+      }
+      lives.resize(n);
+      for (size_t i = 0; i < n; ++i) {
+        const uint64_t partner = node(list[i]) ^ 1;
+        lives[i] = (bits[partner >> 6] >> (partner & 63)) & 1;
+      }
+      size_t kept = 0;
+      for (size_t i = 0; i < n; ++i) {  // every check is done: clear what this round set, and compact
+        bits[node(list[i]) >> 6] = 0;
+        list[kept] = list[i];
+        kept += lives[i];
+      }
+      list.resize(kept);
+      ++*rounds;
+      report_progress(*rounds, kept);
+      if (cancel && cancel->load(std::memory_order_relaxed)) return false;
+      if (stop_trimming(options_, *rounds, kept, n - kept)) return true;
+    }
+  }
+
+  void mark(const SipKeys& keys, unsigned side, uint64_t w0, uint64_t w1, uint64_t* bits, bool atomic) {
     for_alive_batches(keys, side, w0, w1, [&](const uint64_t*, const uint64_t* nodes, size_t n) {
       for (size_t i = 0; i < n; ++i) __builtin_prefetch(&bits[nodes[i] >> 6], 1);
       for (size_t i = 0; i < n; ++i) {
@@ -186,16 +255,20 @@ class LeanSolver final : public Solver {
     });
   }
 
-  void kill(const SipKeys& keys, unsigned side, uint64_t w0, uint64_t w1, uint64_t* alive_out, uint64_t* killed_out) {
-    const uint64_t* bits = nodes_;
+  // Kills alive edges of words [w0, w1) whose partner is in none of the first `used` node bitmaps.
+  void kill(const SipKeys& keys, unsigned side, uint64_t w0, uint64_t w1, unsigned used, uint64_t* alive_out,
+            uint64_t* killed_out) {
     uint64_t killed = 0;
     for_alive_batches(keys, side, w0, w1, [&](const uint64_t* edges, const uint64_t* nodes, size_t n) {
-      for (size_t i = 0; i < n; ++i) __builtin_prefetch(&bits[nodes[i] >> 6], 0);
+      for (unsigned b = 0; b < used; ++b)
+        for (size_t i = 0; i < n; ++i) __builtin_prefetch(&bitmap(b)[nodes[i] >> 6], 0);
       for (size_t i = 0; i < n; ++i) {
         // Branch-free (survival is a coin flip in the early rounds); the alive words are this
         // thread's own, visited in order.
         const uint64_t partner = nodes[i] ^ 1;
-        const uint64_t dead = ~(bits[partner >> 6] >> (partner & 63)) & 1;
+        uint64_t word = 0;
+        for (unsigned b = 0; b < used; ++b) word |= bitmap(b)[partner >> 6];
+        const uint64_t dead = ~(word >> (partner & 63)) & 1;
         alive_[edges[i] >> 6] &= ~(dead << (edges[i] & 63));
         killed += dead;
       }
@@ -209,6 +282,7 @@ class LeanSolver final : public Solver {
   SolverOptions options_;
   uint64_t edges_;
   uint64_t words_;
+  unsigned bitmaps_;  // node bitmaps: one per thread, or one shared
   PoolMemory alive_memory_, nodes_memory_;
   uint64_t* alive_;
   uint64_t* nodes_;
@@ -217,7 +291,7 @@ class LeanSolver final : public Solver {
 }  // namespace
 
 uint64_t lean_memory_estimate(const SolverOptions& options) {
-  return 2 * ((uint64_t{1} << options.edge_bits) / 8);
+  return (1 + node_bitmaps(options)) * ((uint64_t{1} << options.edge_bits) / 8);
 }
 
 std::unique_ptr<Solver> make_lean_solver(const SolverOptions& options) {

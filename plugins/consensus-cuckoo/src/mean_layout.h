@@ -51,7 +51,9 @@ struct MeanGeometry {
     xbits = static_cast<unsigned>(std::max({ni - static_cast<int>(kMaxResidue), 2 * ni - 8 * static_cast<int>(kWidth),
                                             std::min(4, ni - 8)}));
     res_bits = n - xbits;
-    gen_xbits = std::min(xbits, static_cast<unsigned>(std::max(ni - static_cast<int>(kMaxGenResidue), 5)));
+    // Fewer generation buckets only where each still leaves 32+ per thread for balance (27 bits and up);
+    // below, generation uses round 1's buckets.
+    gen_xbits = ni - static_cast<int>(kMaxGenResidue) >= 5 ? std::min(xbits, n - kMaxGenResidue) : xbits;
     gen_res_bits = n - gen_xbits;
     delta_bits = 32 - gen_res_bits;
     buckets = uint64_t{1} << xbits;
@@ -109,30 +111,31 @@ class EdgeStreamReader {
  public:
   explicit EdgeStreamReader(unsigned delta_bits) : dbits_(delta_bits), dmask_((uint64_t{1} << delta_bits) - 1) {}
 
-  // Returns false for a marker; otherwise sets *edge (the residue is x >> delta_bits).
+  // Returns false for a marker; otherwise sets *edge (the residue is x >> delta_bits). An entry's index
+  // is the previous one's bits above D plus its own low bits, plus 2^D when the low bits wrapped (a
+  // difference below 2^D makes that unambiguous): one add on the chain from entry to entry.
   bool next(uint32_t x, uint64_t* edge) {
     const uint64_t low = x & dmask_;
-    if (absolute_) {
+    if (absolute_) [[unlikely]] {
       absolute_ = false;
-      prev_ = (high_ << dbits_) | low;
+    } else if (low == low_) [[unlikely]] {  // a difference of 0: a marker
+      base_ = uint64_t{x >> dbits_} << dbits_;
+      absolute_ = true;
+      return false;
     } else {
-      const uint64_t delta = (low - prev_) & dmask_;
-      if (delta == 0) {
-        high_ = x >> dbits_;
-        absolute_ = true;
-        return false;
-      }
-      prev_ += delta;
+      base_ += uint64_t{low < low_} << dbits_;
     }
-    *edge = prev_;
+    low_ = low;
+    *edge = base_ | low;
     return true;
   }
 
  private:
   unsigned dbits_;
   uint64_t dmask_;
-  uint64_t prev_ = EdgeStreamWriter::kNoEdge;
-  uint64_t high_ = 0;
+  // The previous index (EdgeStreamWriter::kNoEdge at first) as its bits above D and its low bits.
+  uint64_t base_ = EdgeStreamWriter::kNoEdge & ~dmask_;
+  uint64_t low_ = dmask_;
   bool absolute_ = false;
 };
 

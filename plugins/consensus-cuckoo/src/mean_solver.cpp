@@ -35,7 +35,10 @@ namespace {
 
 constexpr size_t kBatch = 256;      // edges hashed together by generation and recovery
 constexpr size_t kHashBatch = 64;   // round-1 survivors whose V is hashed together
-constexpr uint64_t kTailFraction = 1024;  // rounds with at most N / this many edges alive use one thread
+// Rounds with at most max(N / kTailFraction, kTailMinimum) edges alive use one thread: below that a
+// round's work is worth less than starting and joining a thread (and waiting for one descheduled).
+constexpr uint64_t kTailFraction = 1024;
+constexpr uint64_t kTailMinimum = uint64_t{1} << 20;
 constexpr unsigned kWidth = MeanGeometry::kWidth;
 // Chunks are scattered over the pool, which breaks the hardware's stream detection at every chunk;
 // reads prefetch this far ahead (prefetching past a chunk's end is harmless).
@@ -49,8 +52,8 @@ inline uint64_t load_entry(const uint8_t* p) {
   return x;
 }
 
-// The residue width as a compile-time constant where the geometry allows (every edge bits from 19 to 29
-// has R = 19), so that the hot loops shift by immediates; kAnyResidue reads it at run time.
+// Residue widths as compile-time constants where the geometry allows (R = 19 from 24 to 29 edge bits, GR =
+// 22 from 27), so that the hot loops shift by immediates; kAnyResidue reads the width at run time.
 constexpr unsigned kAnyResidue = 0;
 constexpr unsigned kCommonResidue = MeanGeometry::kMaxResidue;
 constexpr unsigned kCommonGenResidue = MeanGeometry::kMaxGenResidue;
@@ -88,10 +91,14 @@ class MeanSolver final : public Solver {
     reset_pool();
     cur_ = 0;
     next_bucket_ = 0;  // counts edge blocks here
-    const bool common = geo_.res_bits == kCommonResidue && geo_.gen_res_bits == kCommonGenResidue;
+    // Residue widths as compile-time constants: 27-29 edge bits (22, 19), 24-26 (19, 19); others at run time.
+    const unsigned shape = geo_.res_bits != kCommonResidue ? 0 : geo_.gen_res_bits == kCommonGenResidue ? 1
+                         : geo_.gen_res_bits == kCommonResidue ? 2 : 0;
     run_parallel([&](unsigned t) {
-      if (common)
+      if (shape == 1)
         generate<kCommonGenResidue>(keys, t);
+      else if (shape == 2)
+        generate<kCommonResidue>(keys, t);
       else
         generate<kAnyResidue>(keys, t);
     });
@@ -105,17 +112,18 @@ class MeanSolver final : public Solver {
       next_bucket_ = 0;
       if (rounds == 0)
         run_parallel([&](unsigned t) {
-          survivors[t] = common ? first_round<kCommonGenResidue, kCommonResidue>(keys, t)
-                                : first_round<kAnyResidue, kAnyResidue>(keys, t);
+          survivors[t] = shape == 1   ? first_round<kCommonGenResidue, kCommonResidue>(keys, t)
+                         : shape == 2 ? first_round<kCommonResidue, kCommonResidue>(keys, t)
+                                      : first_round<kAnyResidue, kAnyResidue>(keys, t);
         });
       else
         // The long tail of small rounds runs on one thread: each round ends in a join, and on a loaded
         // machine waiting there for a descheduled thread costs more than the round's work.
         run_parallel(
             [&](unsigned t) {
-              survivors[t] = common ? trim_round<kCommonResidue>(t) : trim_round<kAnyResidue>(t);
+              survivors[t] = shape ? trim_round<kCommonResidue>(t) : trim_round<kAnyResidue>(t);
             },
-            alive > (uint64_t{1} << geo_.n) / kTailFraction ? options_.threads : 1);
+            alive > std::max((uint64_t{1} << geo_.n) / kTailFraction, kTailMinimum) ? options_.threads : 1);
       cur_ ^= 1;
       uint64_t now_alive = 0;
       for (uint64_t s : survivors) now_alive += s;
@@ -246,9 +254,8 @@ class MeanSolver final : public Solver {
     for (; i < n; ++i) {
       const uint64_t u = us[i], edge = first + i;
       GenStream& g = streams[u >> rbits];
-      const bool marker = writer.needs_marker(g.prev, edge);
-      if (g.open.end - g.open.ptr < 4 * (1 + marker)) break;
-      if (marker) {  // rare
+      if (g.open.end - g.open.ptr < 8) break;  // room for a marker and the entry (at most 4 bytes lost)
+      if (writer.needs_marker(g.prev, edge)) [[unlikely]] {
         const uint32_t m = writer.marker(g.prev, edge);
         std::memcpy(g.open.ptr, &m, sizeof m);
         g.open.ptr += sizeof m;

@@ -90,6 +90,37 @@ TEST_P(SolverTest, ReusableAcrossGraphsAndThreadCountsAgree) {
   EXPECT_GT(found, 0u);
 }
 
+// Lean with 2-4 threads gives each thread its own node bitmap unless the memory cap leaves no room; with a
+// cap of two bitmaps it shares one (atomic marks). Both trim alike: same survivors, same cycles.
+TEST(LeanSolver, PrivateAndSharedNodeBitmapsAgree) {
+  SolverOptions o;
+  o.kind = SolverKind::kLean;
+  o.edge_bits = 15;
+  o.threads = 2;
+  const uint64_t bitmap_bytes = (uint64_t{1} << o.edge_bits) / 8;
+  EXPECT_EQ(solver_memory_estimate(o), 3 * bitmap_bytes);
+  std::unique_ptr<Solver> private_maps, shared_map;
+  ASSERT_TRUE(create_solver(o, &private_maps).ok());
+  o.memory_cap_bytes = 2 * bitmap_bytes;
+  EXPECT_EQ(solver_memory_estimate(o), 2 * bitmap_bytes);
+  ASSERT_TRUE(create_solver(o, &shared_map).ok());
+  EXPECT_EQ(shared_map->memory_bytes(), 2 * bitmap_bytes);
+  std::atomic<bool> cancel{false};
+  unsigned found = 0;
+  for (uint32_t nonce = 0; nonce < 40; ++nonce) {
+    const SipKeys keys = keys_for(Hash256{}, nonce);
+    std::vector<Proof> a, b;
+    SolveStats sa, sb;
+    ASSERT_TRUE(private_maps->solve(keys, &cancel, &a, &sa).ok());
+    ASSERT_TRUE(shared_map->solve(keys, &cancel, &b, &sb).ok());
+    EXPECT_EQ(a, b) << nonce;
+    EXPECT_EQ(sa.rounds, sb.rounds) << nonce;
+    EXPECT_EQ(sa.edges_after_trim, sb.edges_after_trim) << nonce;
+    found += static_cast<unsigned>(a.size());
+  }
+  EXPECT_GT(found, 0u);
+}
+
 INSTANTIATE_TEST_SUITE_P(LeanAndMean, SolverTest, ::testing::Values(SolverKind::kLean, SolverKind::kMean),
                          [](const ::testing::TestParamInfo<SolverKind>& info) {
                            return info.param == SolverKind::kLean ? std::string("Lean") : std::string("Mean");

@@ -1,7 +1,8 @@
 // Cuckatoo solvers: find every 42-cycle of one graph.
 //
-//   lean  bitmap trimming: an alive-edge bitmap and one node bitmap, N/4 bytes at N = 2^edge_bits edges.
-//         Each round touches random bits of a bitmap larger than cache: memory-latency bound.
+//   lean  bitmap trimming: an alive-edge bitmap and a node bitmap, N/4 bytes at N = 2^edge_bits edges;
+//         with 2-4 threads one node bitmap per thread (N/8 bytes more each) unless the memory cap
+//         forbids. Each round touches random bits of bitmaps larger than cache: memory-latency bound.
 //   mean  bucketed edge trimming: edges live in buckets keyed by the high bits of the endpoint trimmed
 //         next (4-byte entries with delta-coded edge indices at first, then 6-byte node pairs); a round
 //         streams one bucket at a time and counts node degrees in a cache-resident bitmap: memory-
