@@ -787,7 +787,7 @@ Status Chain::RecomputeStateRoot(Hash* root, uint64_t* blocks) const {
   BCIIN_RETURN_IF_ERROR(GetHeader(gh, &gheader));
   for (const SubtreeRoot& s : gmeta.roots.subtrees) {
     Status st = SparseMerkleTree::ForEach(*db_, s.root, [&](ByteView key, ByteView value) {
-      gview.Put(s.name, key, Bytes(value.begin(), value.end()));
+      gview.Put(s.name, key, value);
     });
     BCIIN_RETURN_IF_ERROR(st);
   }

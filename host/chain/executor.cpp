@@ -53,9 +53,7 @@ int32_t ViewPut(bciin_ledger_view* v, bciin_span key, bciin_span value, bciin_er
     return Status::InvalidArgument("state value over 1 MiB").ToError(e);
   if (c->subtree == kAccountsSubtree && c->tx != nullptr)
     return Status::InvalidArgument("accounts change only through balance calls").ToError(e);
-  Bytes bytes;
-  if (value.size > 0) bytes.assign(value.data, value.data + value.size);
-  c->state->Put(c->subtree, AsView(key), std::move(bytes));
+  c->state->Put(c->subtree, AsView(key), AsView(value));
   return BCIIN_OK;
 }
 
@@ -252,7 +250,9 @@ Status Executor::LoadAccount(StateView& view, const PublicKey& key, std::optiona
 }
 
 void Executor::Store(StateView& view, const PublicKey& key, const Account& account) {
-  view.Put(kAccountsSubtree, key, EncodeAccount(account));
+  std::array<uint8_t, kAccountEncodedSize> encoded;
+  EncodeAccount(account, &encoded);
+  view.Put(kAccountsSubtree, key, encoded);
 }
 
 Status Executor::Touch(StateView& view, uint64_t height, const PublicKey& key, Account* out) const {
@@ -417,14 +417,13 @@ AccountsExtension::AccountsExtension()
 Status AccountsExtension::Check(uint16_t type, uint8_t /*version*/, std::string_view payload) {
   if (type != kSpendTxType) return Status::Unsupported("not a spend");
   SpendPayload p;
-  return DecodeCanonical(AsView(payload), &p, "spend payload");
+  return DecodeSpendPayload(AsView(payload), &p);
 }
 
 Status AccountsExtension::Apply(uint16_t /*type*/, uint8_t /*version*/, std::string_view payload,
                                 const bciin_tx_context& context, const sdk::LedgerView& view) {
   SpendPayload p;
-  // Check() has already required the canonical encoding.
-  BCIIN_RETURN_IF_ERROR(DecodeTrusted(AsView(payload), &p, "spend payload"));
+  BCIIN_RETURN_IF_ERROR(DecodeSpendPayload(AsView(payload), &p));
   BCIIN_RETURN_IF_ERROR(view.Transfer(context.sender, p.recipient.data(), p.amount.ToC()));
   if (view.IsContract(p.recipient.data())) {
     std::string output;

@@ -74,36 +74,53 @@ Status StateView::Find(std::string_view subtree, ByteView key, const Bytes** val
 
 StateChanges StateView::TakeChanges() {
   journal_.clear();
+  undo_bytes_.clear();
   StateChanges out = std::move(dirty_);
   dirty_.clear();
   return out;
 }
 
-void StateView::Put(const std::string& subtree, ByteView key, Bytes value) {
-  Set(subtree, key, std::move(value));
+void StateView::Put(std::string_view subtree, ByteView key, ByteView value) { Set(subtree, key, value); }
+
+void StateView::Erase(std::string_view subtree, ByteView key) { Set(subtree, key, std::nullopt); }
+
+namespace {
+// `to` becomes `value` (or empty for an erase), reusing its buffer.
+void AssignValue(std::optional<Bytes>& to, std::optional<ByteView> value) {
+  if (!value)
+    to.reset();
+  else if (to)
+    to->assign(value->begin(), value->end());
+  else
+    to.emplace(value->begin(), value->end());
 }
+}  // namespace
 
-void StateView::Erase(const std::string& subtree, ByteView key) { Set(subtree, key, std::nullopt); }
-
-void StateView::Set(const std::string& subtree, ByteView key, std::optional<Bytes> value) {
+void StateView::Set(std::string_view subtree, ByteView key, std::optional<ByteView> value) {
   const std::string& k = DirtyKey(subtree, key);
   auto it = dirty_.find(k);
   if (it == dirty_.end()) {
-    it = dirty_.emplace(k, std::move(value)).first;
-    journal_.push_back({&*it, false, std::nullopt});
+    it = dirty_.emplace(k, std::nullopt).first;
+    journal_.push_back({&*it, false, false, 0, 0});
   } else {
-    journal_.push_back({&*it, true, std::move(it->second)});
-    it->second = std::move(value);
+    const std::optional<Bytes>& previous = it->second;
+    journal_.push_back({&*it, true, previous.has_value(), undo_bytes_.size(), previous ? previous->size() : 0});
+    if (previous) undo_bytes_.insert(undo_bytes_.end(), previous->begin(), previous->end());
   }
+  AssignValue(it->second, value);
 }
 
 void StateView::Rollback(size_t checkpoint) {
   while (journal_.size() > checkpoint) {
-    Undo& u = journal_.back();
-    if (u.existed)
-      u.entry->second = std::move(u.previous);
-    else
+    const Undo& u = journal_.back();
+    if (!u.existed) {
       dirty_.erase(dirty_.find(u.entry->first));
+    } else {
+      std::optional<ByteView> previous;
+      if (u.had_value) previous = ByteView(undo_bytes_.data() + u.offset, u.size);
+      AssignValue(u.entry->second, previous);
+      undo_bytes_.resize(u.offset);
+    }
     journal_.pop_back();
   }
 }

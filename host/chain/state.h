@@ -61,8 +61,8 @@ class StateView {
   // The same without a copy: *value points at the value (null when absent) until the view is
   // next read or changed.
   Status Find(std::string_view subtree, ByteView key, const Bytes** value);
-  void Put(const std::string& subtree, ByteView key, Bytes value);
-  void Erase(const std::string& subtree, ByteView key);
+  void Put(std::string_view subtree, ByteView key, ByteView value);
+  void Erase(std::string_view subtree, ByteView key);
 
   // Room for `entries` changed keys (no rehashing while a block of known size runs).
   void Reserve(size_t entries) { dirty_.reserve(entries); }
@@ -79,14 +79,19 @@ class StateView {
  private:
   // Changes by "subtree NUL key" (subtree names never hold a NUL); nullopt is an erase.
   using Dirty = StateChanges;
+  // What a write replaced. The previous bytes are kept in `undo_bytes_` (the journal is a stack,
+  // so they are appended and truncated in order): a write over a changed key reuses its buffer
+  // and allocates nothing.
   struct Undo {
     Dirty::value_type* entry;  // elements keep their address across rehashing
     bool existed;              // whether `dirty_` had the entry before
-    std::optional<Bytes> previous;
+    bool had_value;            // whether it held a value (not an erase) before
+    size_t offset, size;       // its previous value in undo_bytes_
   };
   // The dirty-map key of (subtree, key), in a buffer reused from call to call.
   const std::string& DirtyKey(std::string_view subtree, ByteView key);
-  void Set(const std::string& subtree, ByteView key, std::optional<Bytes> value);
+  // nullopt: an erase.
+  void Set(std::string_view subtree, ByteView key, std::optional<ByteView> value);
 
   NodeReader* reader_;
   StateRoots base_;
@@ -94,6 +99,7 @@ class StateView {
   Hash base_id_{};  // base_.Root(), with a FlatState
   Dirty dirty_;
   std::vector<Undo> journal_;
+  Bytes undo_bytes_;
   std::string scratch_;
   std::optional<Bytes> read_;  // the last value Find read from the base state (its buffer is reused)
 };

@@ -38,8 +38,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     Bytes again = Encode(stx);
     if (again.size() != size || !std::equal(again.begin(), again.end(), data)) std::abort();
     (void)CheckTxSignature("bciin-fuzz", stx);
-    SpendPayload spend;
-    (void)DecodeCanonical(stx.tx.payload, &spend, "spend");
+    SpendPayload spend, direct;
+    const bciin::Status archived = DecodeCanonical(stx.tx.payload, &spend, "spend payload");
+    // The direct decoder the engine uses must agree with the archive on every input.
+    const bciin::Status fast = DecodeSpendPayload(stx.tx.payload, &direct);
+    if (archived.ToString() != fast.ToString()) std::abort();
+    if (fast.ok() && (direct.recipient != spend.recipient || direct.amount != spend.amount || direct.data != spend.data))
+      std::abort();
   }
   return 0;
 }

@@ -40,12 +40,16 @@ bool CheckTxSignature(std::string_view network_id, const SignedTx& stx, ByteView
   return VerifySignature(stx.tx.sender, SigningMessageOfHash(network_id, Blake2b256(tx)), stx.signature);
 }
 
-Bytes EncodeAccount(const Account& account) {
-  Bytes out(kAccountEncodedSize);
+void EncodeAccount(const Account& account, std::array<uint8_t, kAccountEncodedSize>* out) {
   const uint64_t fields[4] = {account.balance.lo(), account.balance.hi(), account.nonce, account.updated_height};
-  out[0] = 1;  // version
-  std::memcpy(out.data() + 1, fields, sizeof fields);  // little-endian (codec.h)
-  return out;
+  (*out)[0] = 1;  // version
+  std::memcpy(out->data() + 1, fields, sizeof fields);  // little-endian (codec.h)
+}
+
+Bytes EncodeAccount(const Account& account) {
+  std::array<uint8_t, kAccountEncodedSize> fixed;
+  EncodeAccount(account, &fixed);
+  return Bytes(fixed.begin(), fixed.end());
 }
 
 Status DecodeAccount(ByteView in, Account* out) {
@@ -58,6 +62,31 @@ Status DecodeAccount(ByteView in, Account* out) {
   out->balance = Amount::FromParts(fields[0], fields[1]);
   out->nonce = fields[2];
   out->updated_height = fields[3];
+  return Status();
+}
+
+Status DecodeSpendPayload(ByteView in, SpendPayload* out) {
+  // u8 version (1) || recipient (32) || amount (16) || u32 data length || data
+  constexpr size_t kFixed = 1 + sizeof(PublicKey) + 16 + 4;
+  auto truncated = [] { return Status::InvalidArgument("spend payload: truncated input"); };
+  if (in.empty()) return truncated();
+  if (in[0] != 1)
+    return Status::InvalidArgument("spend payload: unsupported version " + std::to_string(in[0]) + " (expected 1)");
+  if (in.size() < kFixed) return truncated();
+  uint64_t amount[2];
+  uint32_t data_size;
+  std::memcpy(amount, in.data() + 1 + sizeof(PublicKey), sizeof amount);  // little-endian (codec.h)
+  std::memcpy(&data_size, in.data() + kFixed - 4, sizeof data_size);
+  if (data_size > kMaxSpendData)
+    return Status::InvalidArgument("spend payload: a byte field of " + std::to_string(data_size) +
+                                   " bytes over its limit of " + std::to_string(kMaxSpendData));
+  if (data_size > in.size() - kFixed) return truncated();
+  if (const size_t rest = in.size() - kFixed - data_size; rest != 0)
+    return Status::InvalidArgument("spend payload: non-canonical encoding: " + std::to_string(rest) +
+                                   " trailing bytes");
+  std::memcpy(out->recipient.data(), in.data() + 1, sizeof(PublicKey));
+  out->amount = Amount::FromParts(amount[0], amount[1]);
+  out->data.assign(in.begin() + kFixed, in.end());
   return Status();
 }
 

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 namespace bciin::chain {
 namespace {
 
@@ -54,6 +56,42 @@ TEST(Account, DirectCodecMatchesTheArchive) {
   EXPECT_FALSE(DecodeAccount(bad, nullptr).ok());
   bad.pop_back();
   EXPECT_FALSE(DecodeAccount(bad, nullptr).ok());
+}
+
+// The direct decoder accepts exactly what DecodeCanonical accepts, with the same fields and
+// the same error, for valid payloads and for every truncation, extension and bad length.
+TEST(SpendPayload, DirectDecoderMatchesTheArchive) {
+  KeyPair k = KeyPair::FromSeed({3});
+  const SpendPayload samples[] = {{k.public_key(), Amount(5), {}},
+                                  {k.public_key(), Amount::FromParts(~0ull, 7), Bytes(300, 'd')}};
+  for (const SpendPayload& p : samples) {
+    const Bytes valid = Encode(p);
+    std::vector<Bytes> inputs = {valid, Bytes(), Bytes(1, 1), Bytes(1, 2)};
+    for (size_t n = 0; n < valid.size(); ++n) inputs.emplace_back(valid.begin(), valid.begin() + static_cast<long>(n));
+    Bytes longer = valid;
+    longer.push_back(0);
+    inputs.push_back(longer);
+    Bytes version = valid;
+    version[0] = 2;
+    inputs.push_back(version);
+    Bytes over = valid;
+    const uint32_t too_long = kMaxSpendData + 1;
+    std::memcpy(over.data() + 49, &too_long, 4);
+    inputs.push_back(over);
+    for (const Bytes& in : inputs) {
+      SpendPayload direct, archived;
+      const Status a = DecodeSpendPayload(in, &direct);
+      const Status b = DecodeCanonical(in, &archived, "spend payload");
+      ASSERT_EQ(a.ok(), b.ok()) << in.size() << " bytes: " << a.ToString() << " / " << b.ToString();
+      EXPECT_EQ(a.ToString(), b.ToString());
+      if (a.ok()) {
+        EXPECT_EQ(direct.recipient, archived.recipient);
+        EXPECT_EQ(direct.amount, archived.amount);
+        EXPECT_EQ(direct.data, archived.data);
+        EXPECT_EQ(Encode(direct), in);
+      }
+    }
+  }
 }
 
 TEST(Tx, SignedRoundTripIsCanonical) {

@@ -48,6 +48,8 @@ struct Account {
 // 33 bytes as Encode(Account) and DecodeTrusted (not through the stream archive).
 inline constexpr size_t kAccountEncodedSize = 1 + 16 + 8 + 8;
 Bytes EncodeAccount(const Account& account);
+// The same into a caller's buffer (no allocation).
+void EncodeAccount(const Account& account, std::array<uint8_t, kAccountEncodedSize>* out);
 Status DecodeAccount(ByteView in, Account* out);
 
 // The transaction envelope. The fee is gas x gas_price, reserved up front, the unused part
@@ -114,6 +116,12 @@ struct SpendPayload {
     io.Blob(data, kMaxSpendData);
   }
 };
+
+// Every spend's payload is checked and applied once: a direct decoder of the same bytes as
+// DecodeCanonical(in, out, "spend payload") (not through the stream archive), with the same
+// errors. Every field is fixed-width but the length-prefixed data, so an input that decodes with
+// no byte left over is the canonical encoding.
+Status DecodeSpendPayload(ByteView in, SpendPayload* out);
 
 struct Header {
   uint32_t version = 1;  // protocol version
