@@ -5,11 +5,11 @@
 // write heads stay in L1). Round 1 takes one bucket at a time (threads take different buckets), counts
 // the U residues in a bitmap that stays in L2, then goes through the bucket in slices: decode and keep
 // the survivors, hash their V endpoints together (about 63 % of the edges are hashed), and file each as a
-// 6-byte entry in the bucket of V: V's residue and U in full. Later rounds read and write 6-byte entries, alternating sides: the
-// residue of the side being trimmed, the other endpoint in full. Buckets are lists of fixed-size chunks
-// drawn from one pool; a bucket's chunks return to the pool as soon as it is processed, so round 1's
-// output reuses the memory generation's entries free, and the solve touches about 4.1 bytes per edge
-// (4.3 reserved).
+// 6-byte entry in the bucket of V: V's residue and U in full. Later rounds read and write 6-byte
+// entries, alternating sides: the residue of the side being trimmed, the other endpoint in full.
+// Buckets are lists of fixed-size chunks drawn from one pool; a bucket's chunks return to the pool as
+// soon as it is processed, so round 1's output reuses the memory generation's entries free, and the
+// solve touches about 4.1 bytes per edge (4.3 reserved).
 // Chunks are reused last-freed-first, so the pages touched stay close to what is live.
 // Edge indices are dropped after round 1: once a cycle is found among the survivors, all N edges are
 // regenerated to recover the indices of its node pairs ("solution recovery").
@@ -308,25 +308,28 @@ class MeanSolver final : public Solver {
     }
   }
 
-  // Counts the residues of n 4-byte generation entries at p into `bits`. Counting needs no decoding: a
-  // marker's high bits set one more bit, which can only let an edge live a round longer (the exact finish
-  // removes it), never remove one.
-  template <unsigned kRes>
-  static void count_generated(const uint8_t* p, uint32_t n, uint64_t* bits, unsigned res_bits) {
-    constexpr unsigned kPerLine = 16;  // entries per cache line: one prefetch each
-    const unsigned dbits = 32 - (kRes ? kRes : res_bits);
-    uint32_t i = 0;
-    for (; i + kPerLine <= n; i += kPerLine, p += 4 * kPerLine) {
-      __builtin_prefetch(p + kPrefetchAhead);
-      for (unsigned j = 0; j < kPerLine; ++j) {
-        const uint32_t r = load_gen_entry(p + 4 * j) >> dbits;
-        bits[r >> 6] |= uint64_t{1} << (r & 63);
-      }
-    }
-    for (; i < n; ++i, p += 4) {
-      const uint32_t r = load_gen_entry(p) >> dbits;
+  // The software prefetch in the reading loops runs kPrefetchAhead bytes ahead, which past a chunk's end
+  // lands in whatever chunk follows in the pool; this fetches the start of the next chunk in the list.
+  void prefetch_chunk_start(uint32_t c) {
+    const uint8_t* p = chunk_data(c);
+    for (unsigned off = 0; off < kPrefetchAhead; off += 64) __builtin_prefetch(p + off);
+  }
+
+  // Sets the bit of residue_of(entry) in `bits` for k entries of kBytes bytes at p, with one prefetch per
+  // cache line (blocks of 32 entries are whole lines for 4- and 6-byte entries).
+  template <unsigned kBytes, typename ResidueOf>
+  static void count_residues(const uint8_t* p, uint32_t k, uint64_t* bits, ResidueOf residue_of) {
+    constexpr unsigned kPerBlock = 32;
+    auto count = [&](const uint8_t* q) {
+      const uint64_t r = residue_of(q);
       bits[r >> 6] |= uint64_t{1} << (r & 63);
+    };
+    uint32_t i = 0;
+    for (; i + kPerBlock <= k; i += kPerBlock, p += kPerBlock * kBytes) {
+      for (unsigned line = 0; line < kPerBlock * kBytes; line += 64) __builtin_prefetch(p + kPrefetchAhead + line);
+      for (unsigned j = 0; j < kPerBlock; ++j) count(p + j * kBytes);
     }
+    for (; i < k; ++i, p += kBytes) count(p);
   }
 
   // Decodes n generation entries at p (a stream continued by `reader`) and keeps those whose U partner
@@ -386,7 +389,10 @@ class MeanSolver final : public Solver {
         const std::vector<uint32_t>& list = lists_[cur_][b * options_.threads + w];
         for (size_t i = 0; i < list.size(); ++i) {
           if (i + 1 < list.size()) prefetch_chunk_start(list[i + 1]);
-          count_generated<kGenRes>(chunk_data(list[i]), fill_[list[i]], bits, gbits);
+          // Counting needs no decoding: a marker's high bits set one more bit, which can only let an edge
+          // live a round longer (the exact finish removes it), never remove one.
+          count_residues<4>(chunk_data(list[i]), fill_[list[i]], bits,
+                            [gbits](const uint8_t* q) { return uint64_t{load_gen_entry(q) >> (32 - gbits)}; });
         }
       }
       const uint64_t high = b << gbits;
@@ -447,32 +453,6 @@ class MeanSolver final : public Solver {
     return p;
   }
 
-  // The software prefetch in the reading loops runs kPrefetchAhead bytes ahead, which past a chunk's end
-  // lands in whatever chunk follows in the pool; this fetches the start of the next chunk in the list.
-  void prefetch_chunk_start(uint32_t c) {
-    const uint8_t* p = chunk_data(c);
-    for (unsigned off = 0; off < kPrefetchAhead; off += 64) __builtin_prefetch(p + off);
-  }
-
-  // Counts the keyed residues of k 6-byte entries at p into `bits`, one prefetch per cache line.
-  template <unsigned kRes>
-  static void count_entries(const uint8_t* p, uint32_t k, uint64_t* bits, unsigned res_bits) {
-    constexpr unsigned kPerBlock = 32;  // 192 bytes: three cache lines
-    const uint64_t rmask = edge_mask_for(kRes ? kRes : res_bits);
-    uint32_t i = 0;
-    for (; i + kPerBlock <= k; i += kPerBlock, p += kPerBlock * kWidth) {
-      for (unsigned line = 0; line < kPerBlock * kWidth; line += 64) __builtin_prefetch(p + kPrefetchAhead + line);
-      for (unsigned j = 0; j < kPerBlock; ++j) {
-        const uint64_t r = load_entry(p + j * kWidth) & rmask;
-        bits[r >> 6] |= uint64_t{1} << (r & 63);
-      }
-    }
-    for (; i < k; ++i, p += kWidth) {
-      const uint64_t r = load_entry(p) & rmask;
-      bits[r >> 6] |= uint64_t{1} << (r & 63);
-    }
-  }
-
   // A later round; buckets are taken from a shared counter. Returns survivors written by thread t.
   template <unsigned kRes>
   BCIIN_MULTIVERSION uint64_t trim_round(unsigned t) {
@@ -492,7 +472,8 @@ class MeanSolver final : public Solver {
         for (size_t i = 0; i < list.size(); ++i) {
           if (i + 1 < list.size()) prefetch_chunk_start(list[i + 1]);
           count += fill_[list[i]];
-          count_entries<kRes>(chunk_data(list[i]), fill_[list[i]], bits, rbits);
+          count_residues<kWidth>(chunk_data(list[i]), fill_[list[i]], bits,
+                                 [rmask](const uint8_t* q) { return load_entry(q) & rmask; });
         }
       }
       const uint64_t high = b << rbits;
