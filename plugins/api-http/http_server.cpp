@@ -4,6 +4,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
+#include <chrono>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -144,7 +146,32 @@ class Session : public std::enable_shared_from_this<Session> {
     response_.body() = std::move(body);
     response_.keep_alive(keep_alive);
     response_.prepare_payload();
-    http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code, size_t) { self->Close(); });
+    http::async_write(stream_, response_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) self->Close();
+      else self->LingeringClose();
+    });
+  }
+
+  // After an error reply to a request that was not read to its end (a body over the limit, a malformed
+  // request): stop sending, then read and drop what the client still sends, for a short while, before
+  // closing. Closing a socket with unread data makes the kernel reset the connection, and a client still
+  // writing its body then loses the reply it has not read yet.
+  void LingeringClose() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream_.expires_after(kLingerTime);
+    Drain();
+  }
+
+  void Drain() {
+    stream_.async_read_some(asio::buffer(drain_), [self = shared_from_this()](beast::error_code ec, size_t n) {
+      self->drained_ += n;
+      if (ec || self->drained_ > kLingerBytes) {
+        self->Close();
+        return;
+      }
+      self->Drain();
+    });
   }
 
   void StartStream(std::string path, std::string first) {
@@ -189,6 +216,10 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   HttpServer::Impl* server_;
   beast::flat_buffer buffer_;
+  static constexpr std::chrono::seconds kLingerTime{2};
+  static constexpr uint64_t kLingerBytes = 64 << 20;
+  std::array<char, 16 * 1024> drain_;
+  uint64_t drained_ = 0;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> response_;
   std::deque<std::string> queue_;

@@ -181,7 +181,9 @@ TEST_F(NetworkTest, ApiAnswersBadInputWithJsonErrors) {
   expect(anon, "POST", "/v1/transactions", R"({"tx":"00"})", 401, "unauthorized");
   expect(admin, "POST", "/v1/transactions", "{not json", 400, "invalid_json");
   expect(admin, "POST", "/v1/transactions", R"({"tx":"0102"})", 400, "invalid_argument");
-  expect(admin, "POST", "/v1/transactions", std::string(2 << 20, 'x'), 413, "body_too_large");
+  // Every time, though the server stops reading such a body early: it drains before closing, so the
+  // client's unsent rest does not turn into a connection reset that swallows the reply.
+  for (int i = 0; i < 20; ++i) expect(admin, "POST", "/v1/transactions", std::string(2 << 20, 'x'), 413, "body_too_large");
   expect(anon, "DELETE", "/v1/status", "", 405, "method_not_allowed");
   expect(anon, "GET", "/v1/blocks/height/999999", "", 404, "not_found");
   expect(anon, "GET", "/v1/accounts/ak_bad", "", 400, "invalid_argument");
